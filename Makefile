@@ -1,0 +1,67 @@
+# C-TIP Planner — `make help` lists the targets. Everything the project needs is installed from here.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+MESSAGES := src/ctip/web/locale/fr/LC_MESSAGES/django.mo
+PYTEST_ARGS ?=
+
+.DEFAULT_GOAL := help
+.PHONY: help install messages browser lint test test-sqlite test-postgres demo serve clean docs
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(INSTALLED): pyproject.toml constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	touch $@
+
+install: $(INSTALLED) messages ## create .venv and install C-TIP Planner with its test tools
+
+$(MESSAGES): src/ctip/web/locale/fr/LC_MESSAGES/django.po | $(INSTALLED)
+	@command -v msgfmt >/dev/null || { [ "$$(id -u)" = 0 ] && (apt-get install -y -q gettext || (apt-get update -q && apt-get install -y -q gettext)); }
+	cd src/ctip/web && ../../../$(BIN)/django-admin compilemessages --settings=ctip.web.config.settings.test -l fr >/dev/null
+
+messages: $(MESSAGES) ## compile the translation catalogues
+
+browser: ## install Debian's Chromium for the browser tests (when missing and running as root)
+	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && (apt-get install -y -q chromium >/dev/null || (apt-get update -q && apt-get install -y -q chromium >/dev/null)); } || { echo "Chromium is missing: install Debian's chromium package"; exit 1; }
+
+lint: install ## ruff, ruff format --check, mypy, import-linter, makemigrations --check
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/ruff format --check src tests scripts
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+	$(BIN)/django-admin makemigrations --check --dry-run --settings=ctip.web.config.settings.test
+
+test: install browser lint ## lint, then the whole suite on SQLite and on PostgreSQL
+	@$(MAKE) --no-print-directory test-sqlite
+	@$(MAKE) --no-print-directory test-postgres
+
+test-sqlite: install browser
+	@echo "===== Test run 1 of 2: SQLite ====="
+	env -u DATABASE_URL $(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: install browser
+	@url=$$($(BIN)/python scripts/postgres_url.py); status=$$?; \
+	if [ $$status -ne 0 ]; then \
+	  if [ "$$CI" = "true" ]; then echo "FAIL: CI=true and PostgreSQL is not available; the PostgreSQL run cannot be skipped."; exit 1; fi; \
+	  echo "===== Test run 2 of 2: PostgreSQL SKIPPED (not available; set CTIP_TEST_POSTGRES_URL) ====="; exit 0; \
+	fi; \
+	echo "===== Test run 2 of 2: PostgreSQL ($$url) ====="; \
+	DATABASE_URL=$$url $(BIN)/pytest $(PYTEST_ARGS)
+
+demo: install ## set everything up, build the demo, write out/ and serve at http://127.0.0.1:8000
+	$(BIN)/ctip demo --out out
+
+serve: install ## serve the web app at http://127.0.0.1:8000
+	$(BIN)/ctip serve
+
+docs: install ## regenerate docs/cli.md from the command's help
+	$(BIN)/python scripts/cli_docs.py > docs/cli.md
+
+clean: ## remove the virtual environment, caches and generated files (keeps var/)
+	rm -rf $(VENV) out .mypy_cache .ruff_cache .pytest_cache tests/e2e/artifacts

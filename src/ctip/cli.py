@@ -1,0 +1,309 @@
+"""The ``ctip`` command. Thin: parses arguments, sets Django up, calls services; prints clear errors.
+
+Run ``ctip --help`` or ``ctip COMMAND --help``; docs/cli.md is generated from this help text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from ctip.core.errors import DomainError
+
+DEFAULT_SETTINGS = "ctip.web.config.settings.development"
+
+
+def _setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS)
+    import django
+
+    django.setup()
+
+
+def _migrate(verbosity: int = 0) -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=verbosity)
+
+
+def _user(username: str):  # type: ignore[no-untyped-def]
+    from ctip.web.accounts.models import User
+
+    user = User.objects.filter(username=username).first()
+    if user is None:
+        raise _not_found(f"There is no user '{username}'. Create it with: ctip user add {username}")
+    return user
+
+
+def _workspace(slug: str):  # type: ignore[no-untyped-def]
+    from ctip.web.accounts.models import Workspace
+
+    workspace = Workspace.objects.filter(slug=slug).first()
+    if workspace is None:
+        known = ", ".join(Workspace.objects.values_list("slug", flat=True)) or "none yet"
+        raise _not_found(f"There is no workspace '{slug}' (workspaces: {known}).")
+    return workspace
+
+
+def _not_found(message: str) -> DomainError:
+    from ctip.core.errors import ErrorCode
+
+    return DomainError(ErrorCode.NOT_FOUND, message)
+
+
+# --- commands -------------------------------------------------------------------------------------------
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from ctip.web.demo import demo_build
+
+    _migrate()
+    result = demo_build(out_dir=Path(args.out))
+    print(f"Demo workspaces ready: {', '.join(result.workspace_slugs)} (all people and figures are fictional).")
+    print(f"{len(result.manifest)} documents written; list in {result.manifest_path}")
+    print(f"Sign in as '{result.username}' with password '{result.password}'.")
+    if args.no_serve:
+        return 0
+    return _serve(args.host, args.port)
+
+
+def _serve(host: str, port: int) -> int:
+    from django.core.management import call_command
+
+    print(f"Serving C-TIP Planner at http://{host}:{port}/ — press Ctrl+C to stop.", flush=True)
+    call_command("runserver", f"{host}:{port}", use_reloader=False)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    _migrate()
+    return _serve(args.host, args.port)
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    _migrate(verbosity=1)
+    return 0
+
+
+def cmd_workspace_create(args: argparse.Namespace) -> int:
+    from ctip.core.workspace_profile import WorkspaceProfile
+    from ctip.web.accounts.services import workspace_create
+
+    admin = _user(args.admin) if args.admin else None
+    profile = WorkspaceProfile(
+        slug=args.slug,
+        name=args.name,
+        country=args.country,
+        languages=tuple(code for code in args.languages.split(",") if code.strip()),
+        currency=args.currency,
+        fiscal_year_start_month=args.fiscal_year_start,
+        plan_start_year=args.plan_start,
+        plan_end_year=args.plan_end,
+    )
+    workspace = workspace_create(profile=profile, admin=admin, acting_user=None)
+    print(f"Created workspace '{workspace.slug}' ({workspace.name}).")
+    if admin is None:
+        print(f"It has no administrator yet: ctip member add {workspace.slug} USERNAME admin")
+    return 0
+
+
+def cmd_workspace_list(args: argparse.Namespace) -> int:
+    from ctip.web.accounts.models import Workspace
+
+    for workspace in Workspace.objects.order_by("slug"):
+        print(f"{workspace.slug}\t{workspace.name}\t{workspace.country}\t{workspace.plan_start_year}–{workspace.plan_end_year}")
+    return 0
+
+
+def cmd_user_add(args: argparse.Namespace) -> int:
+    from ctip.web.accounts.services import user_create
+
+    password: str | None
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    elif sys.stdin.isatty():
+        password = getpass.getpass(f"Password for {args.username}: ")
+        if password != getpass.getpass("Again: "):
+            print("error: the two passwords differ; nothing was created.", file=sys.stderr)
+            return 2
+    else:
+        password = None
+    user = user_create(
+        username=args.username,
+        email=args.email,
+        password=password,
+        first_name=args.first_name,
+        last_name=args.last_name,
+        is_staff=args.staff,
+        acting_user=None,
+    )
+    print(f"Created user '{user.username}'.")
+    if password is None:
+        print("No password set: the user signs in after 'Forgotten your password?' (needs an e-mail address).")
+    return 0
+
+
+def cmd_member_add(args: argparse.Namespace) -> int:
+    from ctip.web.accounts.services import membership_add
+
+    membership = membership_add(
+        workspace=_workspace(args.workspace), user=_user(args.username), role=args.role, acting_user=None
+    )
+    print(f"{membership.user.username} is now {membership.role} in {membership.workspace.slug}.")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from ctip.formats.backup import backup_write
+    from ctip.web.workspace_backup import workspace_backup
+
+    document = workspace_backup(workspace=_workspace(args.workspace), acting_user=None)
+    backup_write(document, Path(args.file))
+    print(f"Backed up workspace '{args.workspace}' to {args.file}.")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from ctip.formats.backup import backup_read
+    from ctip.web.workspace_backup import workspace_restore
+
+    _migrate()
+    workspace = workspace_restore(document=backup_read(Path(args.file)), acting_user=None)
+    print(f"Restored workspace '{workspace.slug}' ({workspace.name}) from {args.file}.")
+    return 0
+
+
+# --- parser ---------------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ctip",
+        description="C-TIP Planner: counter-trafficking capacity development and national action planning.",
+        epilog="The database is DATABASE_URL (default: SQLite in ./var/). See docs/settings.md.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    demo = commands.add_parser(
+        "demo",
+        help="build the demo workspaces, write every document the product can generate, then serve",
+        description="Migrate the database, build fictional demo workspaces (Mauritius, Rwanda), write every "
+        "document the product can generate into --out with a manifest.json listing them, print the demo "
+        "sign-in, and serve the web app until interrupted (unless --no-serve). Safe to run again.",
+    )
+    demo.add_argument("--out", default="out", help="folder for the generated documents (default: out)")
+    demo.add_argument("--no-serve", action="store_true", help="do everything but serve the web app")
+    _add_server_arguments(demo)
+    demo.set_defaults(handler=cmd_demo)
+
+    serve = commands.add_parser(
+        "serve",
+        help="serve the web app (development server)",
+        description="Apply migrations, then serve the web app. For production, run gunicorn with "
+        "ctip.web.config.wsgi and DJANGO_SETTINGS_MODULE=ctip.web.config.settings.production.",
+    )
+    _add_server_arguments(serve)
+    serve.set_defaults(handler=cmd_serve)
+
+    migrate = commands.add_parser("migrate", help="create or upgrade the database tables")
+    migrate.set_defaults(handler=cmd_migrate)
+
+    workspace = commands.add_parser("workspace", help="create and list workspaces (one per country programme)")
+    workspace_commands = workspace.add_subparsers(dest="workspace_command", metavar="ACTION", required=True)
+    create = workspace_commands.add_parser(
+        "create",
+        help="create a workspace",
+        description="Create a workspace for one country programme. Codes are checked: country ISO 3166 "
+        "(MU, RW), languages ISO 639 (en, fr, mfe, rw), currency ISO 4217 (MUR, RWF).",
+    )
+    create.add_argument("--slug", required=True, help="web address name, e.g. mauritius")
+    create.add_argument("--name", required=True, help="programme name")
+    create.add_argument("--country", required=True, help="ISO 3166 two-letter code, e.g. MU")
+    create.add_argument("--languages", default="en,fr", help="comma-separated ISO 639 codes (default: en,fr)")
+    create.add_argument("--currency", default="USD", help="ISO 4217 code (default: USD)")
+    create.add_argument("--fiscal-year-start", type=int, default=1, help="month the fiscal year starts, 1–12")
+    create.add_argument("--plan-start", type=int, required=True, help="first year of the plan period")
+    create.add_argument("--plan-end", type=int, required=True, help="last year of the plan period")
+    create.add_argument("--admin", help="username of the first administrator")
+    create.set_defaults(handler=cmd_workspace_create)
+    listing = workspace_commands.add_parser("list", help="list workspaces")
+    listing.set_defaults(handler=cmd_workspace_list)
+
+    user = commands.add_parser("user", help="manage user accounts")
+    user_commands = user.add_subparsers(dest="user_command", metavar="ACTION", required=True)
+    add = user_commands.add_parser(
+        "add",
+        help="create a user account",
+        description="Create a user. The password is asked for at the terminal, or read from standard input "
+        "with --password-stdin; without either the account has no password until reset by e-mail.",
+    )
+    add.add_argument("username")
+    add.add_argument("--email", default="", help="e-mail address (needed for password reset)")
+    add.add_argument("--first-name", default="")
+    add.add_argument("--last-name", default="")
+    add.add_argument("--staff", action="store_true", help="may create workspaces")
+    add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    add.set_defaults(handler=cmd_user_add)
+
+    member = commands.add_parser("member", help="manage workspace memberships")
+    member_commands = member.add_subparsers(dest="member_command", metavar="ACTION", required=True)
+    member_add = member_commands.add_parser("add", help="give a user a role in a workspace")
+    member_add.add_argument("workspace", help="workspace slug")
+    member_add.add_argument("username")
+    member_add.add_argument(
+        "role", choices=["admin", "coordinator", "analyst", "trainer", "reviewer", "viewer"], help="the role"
+    )
+    member_add.set_defaults(handler=cmd_member_add)
+
+    backup = commands.add_parser(
+        "backup",
+        help="write a full, versioned JSON backup of a workspace",
+        description="Write everything one workspace holds (details, members' accounts with password hashes, "
+        "roles, audit log, and all later data) to FILE as versioned JSON. Keep backups safe: they hold "
+        "personal data.",
+    )
+    backup.add_argument("file", help="the backup file to write")
+    backup.add_argument("--workspace", required=True, help="slug of the workspace to back up")
+    backup.set_defaults(handler=cmd_backup)
+
+    restore = commands.add_parser(
+        "restore",
+        help="restore a workspace from a backup file",
+        description="Recreate the workspace in FILE in this database (which must not already hold it). All or "
+        "nothing: a damaged file changes nothing. Users that already exist (same username) are kept as they are.",
+    )
+    restore.add_argument("file", help="a file written by ctip backup")
+    restore.set_defaults(handler=cmd_restore)
+
+    manage = commands.add_parser("manage", help="run a Django management command (e.g. ctip manage check --deploy)")
+    manage.add_argument("arguments", nargs=argparse.REMAINDER)
+    manage.set_defaults(handler=None)
+    return parser
+
+
+def _add_server_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "manage":
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", DEFAULT_SETTINGS)
+        from django.core.management import execute_from_command_line
+
+        execute_from_command_line(["ctip manage", *args.arguments])
+        return 0
+    _setup_django()
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    try:
+        return handler(args)
+    except DomainError as error:
+        print(f"error: {error.message}", file=sys.stderr)
+        for problem in error.problems:
+            print(f"  {problem.location}: {problem.message}", file=sys.stderr)
+        return 2

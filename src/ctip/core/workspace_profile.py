@@ -1,0 +1,162 @@
+"""Rules for a workspace: one country programme (name, country, languages, currency, fiscal year, plan period).
+
+Country, language and currency codes are checked against the Unicode CLDR data shipped with Babel, so a
+typo such as ``"MUS"`` for Mauritius (``"MU"``) or ``"Rs"`` for the rupee (``"MUR"``) is caught with a
+message that says what to type instead.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from babel import Locale, UnknownLocaleError
+from babel.numbers import list_currencies
+
+from ctip.core.errors import DomainError, ErrorCode, FieldProblem
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$")
+EARLIEST_PLAN_YEAR = 2000
+LATEST_PLAN_YEAR = 2100
+LONGEST_PLAN_YEARS = 10
+NAME_MAX_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class WorkspaceProfile:
+    slug: str
+    name: str
+    country: str
+    languages: tuple[str, ...] = ("en", "fr")
+    currency: str = "USD"
+    fiscal_year_start_month: int = 1
+    plan_start_year: int = 2025
+    plan_end_year: int = 2027
+
+
+@cache
+def _english() -> Locale:
+    return Locale("en")
+
+
+def country_name(code: str, language: str = "en") -> str:
+    """The country's name in ``language`` (``"MU"`` → ``"Mauritius"`` / ``"Maurice"``)."""
+    try:
+        locale = Locale.parse(language)
+    except (ValueError, UnknownLocaleError):
+        locale = _english()
+    return str(locale.territories.get(code.upper(), code))
+
+
+def language_name(code: str, language: str = "en") -> str:
+    try:
+        locale = Locale.parse(language)
+    except (ValueError, UnknownLocaleError):
+        locale = _english()
+    return str(locale.languages.get(code, code))
+
+
+def known_countries() -> dict[str, str]:
+    """ISO 3166-1 alpha-2 codes → English names (two-letter territories only, no regions such as ``001``)."""
+    return {
+        code: str(name)
+        for code, name in _english().territories.items()
+        if len(code) == 2 and code.isalpha() and code not in {"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB"}
+    }
+
+
+def known_languages() -> dict[str, str]:
+    return {code: str(name) for code, name in _english().languages.items() if "_" not in code}
+
+
+def known_currencies() -> set[str]:
+    return set(list_currencies())
+
+
+def check_workspace_profile(profile: WorkspaceProfile) -> WorkspaceProfile:
+    """Return the profile normalised (codes upper/lower-cased, duplicates removed) or raise one error
+    listing every problem found, field by field."""
+    problems: list[FieldProblem] = []
+    slug = profile.slug.strip().lower()
+    if not SLUG_PATTERN.match(slug):
+        problems.append(
+            FieldProblem(
+                "slug",
+                f"'{profile.slug}' cannot be used in web addresses: use 1–50 lower-case letters, digits "
+                "and hyphens, starting and ending with a letter or digit (for example 'mauritius').",
+            )
+        )
+    name = " ".join(profile.name.split())
+    if not name:
+        problems.append(FieldProblem("name", "Give the programme a name, e.g. 'Mauritius C-TIP programme'."))
+    elif len(name) > NAME_MAX_LENGTH:
+        problems.append(FieldProblem("name", f"The name is {len(name)} characters; keep it to {NAME_MAX_LENGTH}."))
+    country = profile.country.strip().upper()
+    if country not in known_countries():
+        problems.append(
+            FieldProblem(
+                "country",
+                f"'{profile.country}' is not an ISO 3166 two-letter country code "
+                "(Mauritius is 'MU', Rwanda is 'RW').",
+            )
+        )
+    languages = tuple(dict.fromkeys(code.strip().lower() for code in profile.languages if code.strip()))
+    if not languages:
+        problems.append(FieldProblem("languages", "Choose at least one working language (e.g. 'en', 'fr')."))
+    unknown = [code for code in languages if code not in known_languages()]
+    if unknown:
+        problems.append(
+            FieldProblem(
+                "languages",
+                f"Unknown language code(s): {', '.join(unknown)}. Use ISO 639 codes such as 'en', 'fr', "
+                "'mfe' (Kreol Morisien) or 'rw' (Kinyarwanda).",
+            )
+        )
+    currency = profile.currency.strip().upper()
+    if currency not in known_currencies():
+        problems.append(
+            FieldProblem(
+                "currency",
+                f"'{profile.currency}' is not an ISO 4217 currency code (e.g. 'MUR', 'RWF', 'USD').",
+            )
+        )
+    if not 1 <= profile.fiscal_year_start_month <= 12:
+        problems.append(
+            FieldProblem(
+                "fiscal_year_start_month",
+                f"{profile.fiscal_year_start_month} is not a month; use 1 (January) to 12 (December).",
+            )
+        )
+    for label, year in (("plan_start_year", profile.plan_start_year), ("plan_end_year", profile.plan_end_year)):
+        if not EARLIEST_PLAN_YEAR <= year <= LATEST_PLAN_YEAR:
+            problems.append(
+                FieldProblem(label, f"{year} is outside {EARLIEST_PLAN_YEAR}–{LATEST_PLAN_YEAR}.")
+            )
+    if profile.plan_end_year < profile.plan_start_year:
+        problems.append(
+            FieldProblem(
+                "plan_end_year",
+                f"The plan period ends ({profile.plan_end_year}) before it starts ({profile.plan_start_year}).",
+            )
+        )
+    elif profile.plan_end_year - profile.plan_start_year + 1 > LONGEST_PLAN_YEARS:
+        problems.append(
+            FieldProblem(
+                "plan_end_year",
+                f"A plan period of {profile.plan_end_year - profile.plan_start_year + 1} years is longer than "
+                f"{LONGEST_PLAN_YEARS}; split it into several plans.",
+            )
+        )
+    if problems:
+        raise DomainError(ErrorCode.INVALID_VALUE, "The workspace details are not valid.", problems)
+    return WorkspaceProfile(
+        slug=slug,
+        name=name,
+        country=country,
+        languages=languages,
+        currency=currency,
+        fiscal_year_start_month=profile.fiscal_year_start_month,
+        plan_start_year=profile.plan_start_year,
+        plan_end_year=profile.plan_end_year,
+    )

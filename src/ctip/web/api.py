@@ -1,0 +1,94 @@
+"""The REST API at /api/v1/ (OpenAPI docs at /api/v1/docs).
+
+Authentication: a personal API token (``Authorization: Bearer ctip_…``, created at /accounts/tokens/) or
+the browser session. Errors are JSON ``{"code": ..., "message": ..., "problems": [...]}``.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, ValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from ctip.core.errors import DomainError, ErrorCode
+from ctip.web.accounts.models import ApiToken
+from ctip.web.accounts.services import api_token_hash
+
+DOMAIN_STATUS = {
+    ErrorCode.NOT_FOUND: 404,
+    ErrorCode.PERMISSION_DENIED: 403,
+    ErrorCode.CONFLICT: 409,
+    ErrorCode.ALREADY_EXISTS: 409,
+    ErrorCode.LAST_ADMIN: 409,
+    ErrorCode.UPLOAD_TOO_LARGE: 413,
+}
+
+
+class TokenAuth(HttpBearer):
+    openapi_description = "A personal API token from /accounts/tokens/ (sent as `Authorization: Bearer ctip_…`)."
+
+    def authenticate(self, request: HttpRequest, token: str):  # type: ignore[no-untyped-def]
+        found = (
+            ApiToken.objects.select_related("user")
+            .filter(key_hash=api_token_hash(token), revoked_at__isnull=True, user__is_active=True)
+            .first()
+        )
+        if found is None:
+            return None
+        ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+        request.user = found.user
+        return found.user
+
+
+api = NinjaAPI(
+    title="C-TIP Planner API",
+    version="1",
+    description=__doc__,
+    auth=[TokenAuth(), SessionAuth()],
+    urls_namespace="api",
+    docs_url="/docs",
+)
+
+
+def _error(request: HttpRequest, status: int, code: str, message: str, problems=None) -> HttpResponse:  # type: ignore[no-untyped-def]
+    return api.create_response(
+        request, {"code": code, "message": message, "problems": problems or []}, status=status
+    )
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, error: DomainError) -> HttpResponse:
+    problems = [{"location": p.location, "message": p.message} for p in error.problems]
+    return _error(request, DOMAIN_STATUS.get(error.code, 400), error.code.value, error.message, problems)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    problems = [
+        {"location": ".".join(str(part) for part in item.get("loc", [])), "message": item.get("msg", "")}
+        for item in error.errors
+    ]
+    return _error(request, 422, "invalid_request", "The request is not valid; see problems.", problems)
+
+
+@api.exception_handler(AuthenticationError)
+def on_authentication_error(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
+    return _error(request, 401, "unauthenticated", "Sign in, or send a valid API token as 'Authorization: Bearer …'.")
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, error: Http404) -> HttpResponse:
+    return _error(request, 404, ErrorCode.NOT_FOUND.value, "Not found.")
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request: HttpRequest, error: PermissionDenied) -> HttpResponse:
+    return _error(request, 403, ErrorCode.PERMISSION_DENIED.value, str(error) or "Your role does not allow this.")
+
+
+from ctip.web.accounts.api import router as accounts_router  # noqa: E402
+
+api.add_router("", accounts_router)

@@ -1,0 +1,33 @@
+"""URLs. Everything that belongs to a workspace lives under /w/<workspace>/ (see workspace_urls)."""
+
+from django.urls import include, path
+
+from ctip.web.accounts import views as account_views
+from ctip.web.api import api
+from ctip.web.shell import views as shell_views
+
+workspace_urls = [
+    path("", shell_views.dashboard, name="workspace-dashboard"),
+    path("phase/<slug:phase>/", shell_views.phase, name="workspace-phase"),
+    path("settings/", account_views.workspace_settings, name="workspace-settings"),
+    path("members/", account_views.members, name="workspace-members"),
+    path("members/add/", account_views.member_add, name="workspace-member-add"),
+    path("members/<uuid:membership>/role/", account_views.member_role, name="workspace-member-role"),
+    path("members/<uuid:membership>/remove/", account_views.member_remove, name="workspace-member-remove"),
+    path("audit/", account_views.audit_log, name="workspace-audit"),
+    path("audit/export.csv", account_views.audit_export, name="workspace-audit-export"),
+    path("backup.json", account_views.backup_download, name="workspace-backup"),
+]
+
+urlpatterns = [
+    path("", shell_views.home, name="home"),
+    path("healthz", account_views.health, name="health"),
+    path("accounts/login/", account_views.LoginView.as_view(), name="login"),
+    path("accounts/tokens/", account_views.api_tokens, name="api-tokens"),
+    path("accounts/tokens/<uuid:token>/revoke/", account_views.api_token_revoke, name="api-token-revoke"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("workspaces/new/", account_views.workspace_create, name="workspace-create"),
+    path("w/<slug:workspace>/", include(workspace_urls)),
+    path("api/v1/", api.urls),
+]

@@ -1,0 +1,141 @@
+"""The demo: fictional users and two country workspaces, then every document the product can generate.
+
+All people, roles and figures here are fictional; agency names and laws are public facts. Running it again
+reuses what exists and rewrites the documents.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+
+from ctip.core.workspace_profile import WorkspaceProfile
+from ctip.formats.backup import backup_write
+from ctip.web.accounts import selectors, services
+from ctip.web.accounts.models import Membership, User, Workspace
+from ctip.web.workspace_backup import workspace_backup
+
+DEMO_USERNAME = "demo"
+DEMO_PASSWORD = "ctip-demo-2026"  # noqa: S105 - printed for the demo; fictional account
+
+DEMO_WORKSPACES = [
+    WorkspaceProfile(
+        slug="mauritius",
+        name="Mauritius C-TIP programme (demo)",
+        country="MU",
+        languages=("en", "fr", "mfe"),
+        currency="MUR",
+        fiscal_year_start_month=7,
+        plan_start_year=2025,
+        plan_end_year=2027,
+    ),
+    WorkspaceProfile(
+        slug="rwanda",
+        name="Rwanda C-TIP programme (demo)",
+        country="RW",
+        languages=("en", "fr", "rw"),
+        currency="RWF",
+        fiscal_year_start_month=7,
+        plan_start_year=2025,
+        plan_end_year=2027,
+    ),
+]
+
+# (username, first name, last name, role in mauritius, role in rwanda) — fictional people
+DEMO_PEOPLE = [
+    ("coordinator", "Anjali", "Ramdin (fictional)", "coordinator", None),
+    ("analyst", "Jean-Marc", "Lebrun (fictional)", "analyst", "analyst"),
+    ("trainer", "Priya", "Seetohul (fictional)", "trainer", None),
+    ("reviewer", "Olivier", "Nkurunziza (fictional)", None, "reviewer"),
+    ("donor", "Sarah", "Miller (fictional)", "viewer", "viewer"),
+]
+
+
+@dataclass
+class DemoResult:
+    username: str
+    password: str
+    workspace_slugs: list[str]
+    manifest_path: Path
+    manifest: list[dict[str, str]] = field(default_factory=list)
+
+
+def _demo_user(username: str, first: str, last: str, *, staff: bool = False) -> User:
+    existing = User.objects.filter(username=username).first()
+    if existing is not None:
+        return existing
+    return services.user_create(
+        username=username,
+        email=f"{username}@example.org",
+        password=DEMO_PASSWORD,
+        first_name=first,
+        last_name=last,
+        is_staff=staff,
+        acting_user=None,
+    )
+
+
+def _demo_workspace(profile: WorkspaceProfile, admin: User) -> Workspace:
+    existing = Workspace.objects.filter(slug=profile.slug).first()
+    if existing is not None:
+        return existing
+    workspace = services.workspace_create(profile=profile, admin=admin, acting_user=admin)
+    # A realistic history for the audit log: the plan period was first drafted one year shorter.
+    services.workspace_update(workspace=workspace, acting_user=admin, plan_end_year=profile.plan_end_year + 1)
+    services.workspace_update(workspace=workspace, acting_user=admin, plan_end_year=profile.plan_end_year)
+    return workspace
+
+
+def demo_build(*, out_dir: Path) -> DemoResult:
+    with transaction.atomic():
+        admin = _demo_user(DEMO_USERNAME, "Demo", "Administrator (fictional)", staff=True)
+        workspaces = [_demo_workspace(profile, admin) for profile in DEMO_WORKSPACES]
+        people = {row[0]: _demo_user(row[0], row[1], row[2]) for row in DEMO_PEOPLE}
+        for username, _first, _last, *roles in DEMO_PEOPLE:
+            for workspace, role in zip(workspaces, roles, strict=True):
+                if role and not Membership.objects.filter(workspace=workspace, user=people[username]).exists():
+                    services.membership_add(workspace=workspace, user=people[username], role=role, acting_user=admin)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    manifest: list[dict[str, str]] = []
+    for workspace in workspaces:
+        manifest.extend(_workspace_documents(workspace, admin, out_dir))
+    manifest.append(_openapi_document(out_dir))
+    manifest_path = out_dir / "manifest.json"
+    manifest_path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return DemoResult(
+        username=DEMO_USERNAME,
+        password=DEMO_PASSWORD,
+        workspace_slugs=[workspace.slug for workspace in workspaces],
+        manifest_path=manifest_path,
+        manifest=manifest,
+    )
+
+
+def _entry(kind: str, path: Path, out_dir: Path, title: str) -> dict[str, str]:
+    return {"kind": kind, "path": path.relative_to(out_dir).as_posix(), "title": title}
+
+
+def _workspace_documents(workspace: Workspace, admin: User, out_dir: Path) -> list[dict[str, str]]:
+    folder = out_dir / workspace.slug
+    folder.mkdir(parents=True, exist_ok=True)
+    backup_path = folder / "workspace-backup.json"
+    backup_write(workspace_backup(workspace=workspace, acting_user=admin), backup_path)
+    audit_path = folder / "audit-log.csv"
+    audit_path.write_text(selectors.audit_csv(selectors.audit_entries(workspace)), encoding="utf-8", newline="")
+    return [
+        _entry("workspace-backup", backup_path, out_dir, f"{workspace.name}: full workspace backup (JSON)"),
+        _entry("audit-log", audit_path, out_dir, f"{workspace.name}: audit log (CSV)"),
+    ]
+
+
+def _openapi_document(out_dir: Path) -> dict[str, str]:
+    from ctip.web.api import api
+
+    schema: dict[str, Any] = api.get_openapi_schema()
+    path = out_dir / "openapi.json"
+    path.write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return _entry("api-schema", path, out_dir, "C-TIP Planner REST API: OpenAPI schema")
