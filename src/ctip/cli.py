@@ -30,7 +30,7 @@ def _migrate(verbosity: int = 0) -> None:
     call_command("migrate", interactive=False, verbosity=verbosity)
 
 
-def _user(username: str):  # type: ignore[no-untyped-def]
+def _user(username: str):
     from ctip.web.accounts.models import User
 
     user = User.objects.filter(username=username).first()
@@ -39,7 +39,7 @@ def _user(username: str):  # type: ignore[no-untyped-def]
     return user
 
 
-def _workspace(slug: str):  # type: ignore[no-untyped-def]
+def _workspace(slug: str):
     from ctip.web.accounts.models import Workspace
 
     workspace = Workspace.objects.filter(slug=slug).first()
@@ -63,7 +63,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     _migrate()
     result = demo_build(out_dir=Path(args.out))
-    print(f"Demo workspaces ready: {', '.join(result.workspace_slugs)} (all people and figures are fictional).")
+    print(
+        f"Demo workspaces ready: {', '.join(result.workspace_slugs)} (all people and figures are fictional)."
+    )
     print(f"{len(result.manifest)} documents written; list in {result.manifest_path}")
     print(f"Sign in as '{result.username}' with password '{result.password}'.")
     if args.no_serve:
@@ -115,7 +117,9 @@ def cmd_workspace_list(args: argparse.Namespace) -> int:
     from ctip.web.accounts.models import Workspace
 
     for workspace in Workspace.objects.order_by("slug"):
-        print(f"{workspace.slug}\t{workspace.name}\t{workspace.country}\t{workspace.plan_start_year}–{workspace.plan_end_year}")
+        print(
+            f"{workspace.slug}\t{workspace.name}\t{workspace.country}\t{workspace.plan_start_year}–{workspace.plan_end_year}"
+        )
     return 0
 
 
@@ -143,7 +147,9 @@ def cmd_user_add(args: argparse.Namespace) -> int:
     )
     print(f"Created user '{user.username}'.")
     if password is None:
-        print("No password set: the user signs in after 'Forgotten your password?' (needs an e-mail address).")
+        print(
+            "No password set: the user signs in after 'Forgotten your password?' (needs an e-mail address)."
+        )
     return 0
 
 
@@ -212,7 +218,9 @@ def build_parser() -> argparse.ArgumentParser:
     migrate = commands.add_parser("migrate", help="create or upgrade the database tables")
     migrate.set_defaults(handler=cmd_migrate)
 
-    workspace = commands.add_parser("workspace", help="create and list workspaces (one per country programme)")
+    workspace = commands.add_parser(
+        "workspace", help="create and list workspaces (one per country programme)"
+    )
     workspace_commands = workspace.add_subparsers(dest="workspace_command", metavar="ACTION", required=True)
     create = workspace_commands.add_parser(
         "create",
@@ -279,7 +287,9 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("file", help="a file written by ctip backup")
     restore.set_defaults(handler=cmd_restore)
 
-    manage = commands.add_parser("manage", help="run a Django management command (e.g. ctip manage check --deploy)")
+    manage = commands.add_parser(
+        "manage", help="run a Django management command (e.g. ctip manage check --deploy)"
+    )
     manage.add_argument("arguments", nargs=argparse.REMAINDER)
     manage.set_defaults(handler=None)
     return parser

@@ -5,10 +5,10 @@ Views, API endpoints and services ask :func:`role_allows`; none of them compares
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     ADMIN = "admin"
     COORDINATOR = "coordinator"
     ANALYST = "analyst"
@@ -17,7 +17,7 @@ class Role(str, Enum):
     VIEWER = "viewer"
 
 
-class Permission(str, Enum):
+class Permission(StrEnum):
     VIEW_WORKSPACE = "view_workspace"
     EDIT_WORKSPACE = "edit_workspace"
     MANAGE_MEMBERS = "manage_members"
@@ -35,7 +35,12 @@ _EVERY_MEMBER = frozenset({Permission.VIEW_WORKSPACE, Permission.VIEW_MEMBERS})
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
     Role.COORDINATOR: _EVERY_MEMBER
-    | {Permission.EDIT_CONTENT, Permission.ANALYSE_DATA, Permission.RUN_TRAININGS, Permission.COMMENT_AND_VALIDATE},
+    | {
+        Permission.EDIT_CONTENT,
+        Permission.ANALYSE_DATA,
+        Permission.RUN_TRAININGS,
+        Permission.COMMENT_AND_VALIDATE,
+    },
     Role.ANALYST: _EVERY_MEMBER | {Permission.EDIT_CONTENT, Permission.ANALYSE_DATA},
     Role.TRAINER: _EVERY_MEMBER | {Permission.RUN_TRAININGS},
     Role.REVIEWER: _EVERY_MEMBER | {Permission.COMMENT_AND_VALIDATE},

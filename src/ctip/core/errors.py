@@ -8,10 +8,10 @@ non-zero exit status. Messages say what is wrong, where, and how to fix it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class ErrorCode(str, Enum):
+class ErrorCode(StrEnum):
     INVALID_VALUE = "invalid_value"
     REQUIRED = "required"
     NOT_FOUND = "not_found"

@@ -91,7 +91,9 @@ def check_workspace_profile(profile: WorkspaceProfile) -> WorkspaceProfile:
     if not name:
         problems.append(FieldProblem("name", "Give the programme a name, e.g. 'Mauritius C-TIP programme'."))
     elif len(name) > NAME_MAX_LENGTH:
-        problems.append(FieldProblem("name", f"The name is {len(name)} characters; keep it to {NAME_MAX_LENGTH}."))
+        problems.append(
+            FieldProblem("name", f"The name is {len(name)} characters; keep it to {NAME_MAX_LENGTH}.")
+        )
     country = profile.country.strip().upper()
     if country not in known_countries():
         problems.append(
@@ -128,7 +130,10 @@ def check_workspace_profile(profile: WorkspaceProfile) -> WorkspaceProfile:
                 f"{profile.fiscal_year_start_month} is not a month; use 1 (January) to 12 (December).",
             )
         )
-    for label, year in (("plan_start_year", profile.plan_start_year), ("plan_end_year", profile.plan_end_year)):
+    for label, year in (
+        ("plan_start_year", profile.plan_start_year),
+        ("plan_end_year", profile.plan_end_year),
+    ):
         if not EARLIEST_PLAN_YEAR <= year <= LATEST_PLAN_YEAR:
             problems.append(
                 FieldProblem(label, f"{year} is outside {EARLIEST_PLAN_YEAR}–{LATEST_PLAN_YEAR}.")

@@ -69,7 +69,7 @@ def backup_read(path: Path) -> BackupDocument:
 
 def backup_loads(text: str, *, source: str = "the backup") -> BackupDocument:
     try:
-        document = json.loads(text)
+        document: BackupDocument = json.loads(text)
     except json.JSONDecodeError as error:
         raise DomainError(
             ErrorCode.BACKUP_FORMAT,
@@ -83,7 +83,7 @@ def backup_loads(text: str, *, source: str = "the backup") -> BackupDocument:
         )
     version = document.get("version")
     if not isinstance(version, int) or version < 1:
-        raise DomainError(ErrorCode.BACKUP_FORMAT, f"{source} has no valid \"version\" number.")
+        raise DomainError(ErrorCode.BACKUP_FORMAT, f'{source} has no valid "version" number.')
     if version > BACKUP_VERSION:
         raise DomainError(
             ErrorCode.BACKUP_VERSION,
@@ -96,7 +96,7 @@ def backup_loads(text: str, *, source: str = "the backup") -> BackupDocument:
     if not isinstance(sections, dict):
         raise DomainError(
             ErrorCode.BACKUP_FORMAT,
-            f"{source} has no \"sections\" object.",
+            f'{source} has no "sections" object.',
             [FieldProblem("sections", "expected an object with one entry per part of the workspace")],
         )
     return document

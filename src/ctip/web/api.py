@@ -28,9 +28,11 @@ DOMAIN_STATUS = {
 
 
 class TokenAuth(HttpBearer):
-    openapi_description = "A personal API token from /accounts/tokens/ (sent as `Authorization: Bearer ctip_…`)."
+    openapi_description = (
+        "A personal API token from /accounts/tokens/ (sent as `Authorization: Bearer ctip_…`)."
+    )
 
-    def authenticate(self, request: HttpRequest, token: str):  # type: ignore[no-untyped-def]
+    def authenticate(self, request: HttpRequest, token: str):
         found = (
             ApiToken.objects.select_related("user")
             .filter(key_hash=api_token_hash(token), revoked_at__isnull=True, user__is_active=True)
@@ -53,7 +55,7 @@ api = NinjaAPI(
 )
 
 
-def _error(request: HttpRequest, status: int, code: str, message: str, problems=None) -> HttpResponse:  # type: ignore[no-untyped-def]
+def _error(request: HttpRequest, status: int, code: str, message: str, problems=None) -> HttpResponse:
     return api.create_response(
         request, {"code": code, "message": message, "problems": problems or []}, status=status
     )
@@ -76,7 +78,9 @@ def on_validation_error(request: HttpRequest, error: ValidationError) -> HttpRes
 
 @api.exception_handler(AuthenticationError)
 def on_authentication_error(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
-    return _error(request, 401, "unauthenticated", "Sign in, or send a valid API token as 'Authorization: Bearer …'.")
+    return _error(
+        request, 401, "unauthenticated", "Sign in, or send a valid API token as 'Authorization: Bearer …'."
+    )
 
 
 @api.exception_handler(Http404)
@@ -86,7 +90,9 @@ def on_not_found(request: HttpRequest, error: Http404) -> HttpResponse:
 
 @api.exception_handler(PermissionDenied)
 def on_permission_denied(request: HttpRequest, error: PermissionDenied) -> HttpResponse:
-    return _error(request, 403, ErrorCode.PERMISSION_DENIED.value, str(error) or "Your role does not allow this.")
+    return _error(
+        request, 403, ErrorCode.PERMISSION_DENIED.value, str(error) or "Your role does not allow this."
+    )
 
 
 from ctip.web.accounts.api import router as accounts_router  # noqa: E402

@@ -20,7 +20,7 @@ from ctip.web.accounts.models import Membership, User, Workspace
 from ctip.web.workspace_backup import workspace_backup
 
 DEMO_USERNAME = "demo"
-DEMO_PASSWORD = "ctip-demo-2026"  # noqa: S105 - printed for the demo; fictional account
+DEMO_PASSWORD = "ctip-demo-2026"
 
 DEMO_WORKSPACES = [
     WorkspaceProfile(
@@ -97,8 +97,13 @@ def demo_build(*, out_dir: Path) -> DemoResult:
         people = {row[0]: _demo_user(row[0], row[1], row[2]) for row in DEMO_PEOPLE}
         for username, _first, _last, *roles in DEMO_PEOPLE:
             for workspace, role in zip(workspaces, roles, strict=True):
-                if role and not Membership.objects.filter(workspace=workspace, user=people[username]).exists():
-                    services.membership_add(workspace=workspace, user=people[username], role=role, acting_user=admin)
+                if (
+                    role
+                    and not Membership.objects.filter(workspace=workspace, user=people[username]).exists()
+                ):
+                    services.membership_add(
+                        workspace=workspace, user=people[username], role=role, acting_user=admin
+                    )
     out_dir.mkdir(parents=True, exist_ok=True)
     manifest: list[dict[str, str]] = []
     for workspace in workspaces:
@@ -125,7 +130,9 @@ def _workspace_documents(workspace: Workspace, admin: User, out_dir: Path) -> li
     backup_path = folder / "workspace-backup.json"
     backup_write(workspace_backup(workspace=workspace, acting_user=admin), backup_path)
     audit_path = folder / "audit-log.csv"
-    audit_path.write_text(selectors.audit_csv(selectors.audit_entries(workspace)), encoding="utf-8", newline="")
+    audit_path.write_text(
+        selectors.audit_csv(selectors.audit_entries(workspace)), encoding="utf-8", newline=""
+    )
     return [
         _entry("workspace-backup", backup_path, out_dir, f"{workspace.name}: full workspace backup (JSON)"),
         _entry("audit-log", audit_path, out_dir, f"{workspace.name}: audit log (CSV)"),

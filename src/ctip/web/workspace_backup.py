@@ -50,7 +50,9 @@ def workspace_restore(*, document: BackupDocument, acting_user: User | None) -> 
     """Recreate the workspace of ``document`` (already read by ``ctip.formats.backup``)."""
     sections = document["sections"]
     if accounts_backup.SECTION not in sections:
-        raise DomainError(ErrorCode.BACKUP_FORMAT, "The backup has no 'accounts' section: nothing to restore.")
+        raise DomainError(
+            ErrorCode.BACKUP_FORMAT, "The backup has no 'accounts' section: nothing to restore."
+        )
     unknown = sorted(set(sections) - {accounts_backup.SECTION} - set(SECTIONS))
     if unknown:
         raise DomainError(
@@ -67,6 +69,9 @@ def workspace_restore(*, document: BackupDocument, acting_user: User | None) -> 
             workspace=workspace,
             action="workspace.restore",
             obj=workspace,
-            after={"backup_created_at": document.get("created_at"), "backup_version": document.get("version")},
+            after={
+                "backup_created_at": document.get("created_at"),
+                "backup_version": document.get("version"),
+            },
         )
     return workspace

@@ -7,7 +7,7 @@ import uuid
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from ctip.core.access import Permission, Role
 from ctip.core.errors import DomainError, ErrorCode
@@ -109,11 +109,12 @@ def workspace_list(request: HttpRequest) -> list[Workspace]:
 
 
 @router.post("workspaces", response={201: WorkspaceOut, **ERRORS}, tags=["workspaces"])
-def workspace_create(request: HttpRequest, payload: WorkspaceIn) -> tuple[int, Workspace]:
+def workspace_create(request: HttpRequest, payload: WorkspaceIn) -> Status[Workspace]:
     """Create a workspace (staff only); the caller becomes its administrator."""
     data = payload.dict()
     data["languages"] = tuple(data["languages"])
-    return 201, services.workspace_create(profile=WorkspaceProfile(**data), admin=None, acting_user=request.user)
+    workspace = services.workspace_create(profile=WorkspaceProfile(**data), admin=None, acting_user=request.user)
+    return Status(201, workspace)
 
 
 @router.get("w/{workspace}/", response={200: WorkspaceOut, **ERRORS}, tags=["workspaces"])
@@ -129,7 +130,9 @@ def workspace_update(request: HttpRequest, workspace: str, payload: WorkspacePat
     found, _membership = workspace_access(request.user, workspace, Permission.EDIT_WORKSPACE)
     changes = payload.dict(exclude_none=True)
     expected = changes.pop("expected_version", None)
-    return services.workspace_update(workspace=found, acting_user=request.user, expected_version=expected, **changes)
+    return services.workspace_update(
+        workspace=found, acting_user=request.user, expected_version=expected, **changes
+    )
 
 
 @router.get("w/{workspace}/members", response={200: list[MembershipOut], **ERRORS}, tags=["memberships"])
@@ -139,29 +142,37 @@ def member_list(request: HttpRequest, workspace: str) -> list[MembershipOut]:
 
 
 @router.post("w/{workspace}/members", response={201: MembershipOut, **ERRORS}, tags=["memberships"])
-def member_add(request: HttpRequest, workspace: str, payload: MembershipIn) -> tuple[int, MembershipOut]:
+def member_add(request: HttpRequest, workspace: str, payload: MembershipIn) -> Status[MembershipOut]:
     found, _membership = workspace_access(request.user, workspace, Permission.MANAGE_MEMBERS)
     user = User.objects.filter(username__iexact=payload.username).first()
     if user is None:
         raise DomainError(ErrorCode.NOT_FOUND, f"There is no user '{payload.username}'.")
-    membership = services.membership_add(workspace=found, user=user, role=payload.role.value, acting_user=request.user)
-    return 201, _membership_out(membership)
+    membership = services.membership_add(
+        workspace=found, user=user, role=payload.role.value, acting_user=request.user
+    )
+    return Status(201, _membership_out(membership))
 
 
-@router.patch("w/{workspace}/members/{membership}", response={200: MembershipOut, **ERRORS}, tags=["memberships"])
+@router.patch(
+    "w/{workspace}/members/{membership}", response={200: MembershipOut, **ERRORS}, tags=["memberships"]
+)
 def member_change_role(
     request: HttpRequest, workspace: str, membership: uuid.UUID, payload: MembershipPatch
 ) -> MembershipOut:
     found, _own = workspace_access(request.user, workspace, Permission.MANAGE_MEMBERS)
-    target = get_object_or_404(Membership.objects.select_related("user", "workspace"), uuid=membership, workspace=found)
+    target = get_object_or_404(
+        Membership.objects.select_related("user", "workspace"), uuid=membership, workspace=found
+    )
     return _membership_out(
         services.membership_change_role(membership=target, role=payload.role.value, acting_user=request.user)
     )
 
 
 @router.delete("w/{workspace}/members/{membership}", response={204: None, **ERRORS}, tags=["memberships"])
-def member_remove(request: HttpRequest, workspace: str, membership: uuid.UUID) -> tuple[int, None]:
+def member_remove(request: HttpRequest, workspace: str, membership: uuid.UUID) -> Status[None]:
     found, _own = workspace_access(request.user, workspace, Permission.MANAGE_MEMBERS)
-    target = get_object_or_404(Membership.objects.select_related("user", "workspace"), uuid=membership, workspace=found)
+    target = get_object_or_404(
+        Membership.objects.select_related("user", "workspace"), uuid=membership, workspace=found
+    )
     services.membership_remove(membership=target, acting_user=request.user)
-    return 204, None
+    return Status(204, None)

@@ -50,7 +50,12 @@ def section_export(workspace: Workspace) -> dict[str, Any]:
             for m in sorted(memberships, key=lambda m: m.user.username)
         ],
         "memberships": [
-            {"uuid": str(m.uuid), "username": m.user.username, "role": m.role, "created_at": _when(m.created_at)}
+            {
+                "uuid": str(m.uuid),
+                "username": m.user.username,
+                "role": m.role,
+                "created_at": _when(m.created_at),
+            }
             for m in memberships
         ],
         "audit_log": [
@@ -91,7 +96,9 @@ def _parse_when(value: Any, where: str) -> dt.datetime:
 
 
 def section_slug(section: dict[str, Any]) -> str:
-    workspace = _require(_require(section, ["workspace"], SECTION)["workspace"], ["slug"], f"{SECTION}.workspace")
+    workspace = _require(
+        _require(section, ["workspace"], SECTION)["workspace"], ["slug"], f"{SECTION}.workspace"
+    )
     return str(workspace["slug"])
 
 
@@ -101,7 +108,10 @@ def section_import(section: dict[str, Any]) -> Workspace:
     data = _require(
         section["workspace"], ["uuid", *WORKSPACE_KEYS, "created_at", "updated_at"], f"{SECTION}.workspace"
     )
-    if Workspace.objects.filter(slug=data["slug"]).exists() or Workspace.objects.filter(uuid=data["uuid"]).exists():
+    if (
+        Workspace.objects.filter(slug=data["slug"]).exists()
+        or Workspace.objects.filter(uuid=data["uuid"]).exists()
+    ):
         raise DomainError(
             ErrorCode.RESTORE_TARGET_NOT_EMPTY,
             f"This database already has the workspace '{data['slug']}'. Restore into an empty database, "
@@ -130,7 +140,8 @@ def section_import(section: dict[str, Any]) -> Workspace:
         _require(record, ["uuid", "username", "role", "created_at"], where)
         if record["username"] not in users:
             raise DomainError(
-                ErrorCode.BACKUP_FORMAT, f"The backup is damaged: {where} names an unknown user {record['username']!r}."
+                ErrorCode.BACKUP_FORMAT,
+                f"The backup is damaged: {where} names an unknown user {record['username']!r}.",
             )
         Membership.objects.create(
             uuid=record["uuid"],
@@ -143,7 +154,17 @@ def section_import(section: dict[str, Any]) -> Workspace:
         where = f"{SECTION}.audit_log[{index}]"
         _require(
             record,
-            ["uuid", "at", "actor", "actor_label", "action", "object_type", "object_id", "object_repr", "changes"],
+            [
+                "uuid",
+                "at",
+                "actor",
+                "actor_label",
+                "action",
+                "object_type",
+                "object_id",
+                "object_repr",
+                "changes",
+            ],
             where,
         )
         AuditEntry.objects.create(

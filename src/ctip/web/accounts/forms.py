@@ -39,7 +39,9 @@ class ThrottledAuthenticationForm(AuthenticationForm):
         username = self.data.get("username", "")
         minutes = login_blocked_minutes(username=username, address=client_address(self.request.META))
         if minutes:
-            raise ValidationError(self.error_messages["throttled"], code="throttled", params={"minutes": minutes})
+            raise ValidationError(
+                self.error_messages["throttled"], code="throttled", params={"minutes": minutes}
+            )
         return super().clean()
 
 
@@ -55,7 +57,9 @@ class WorkspaceForm(forms.Form):
         label=_("Working languages"),
         help_text=_("ISO codes separated by commas, e.g. “en, fr, mfe”."),
     )
-    currency = forms.CharField(label=_("Currency"), max_length=3, help_text=_("ISO 4217 code, e.g. MUR, RWF, USD."))
+    currency = forms.CharField(
+        label=_("Currency"), max_length=3, help_text=_("ISO 4217 code, e.g. MUR, RWF, USD.")
+    )
     fiscal_year_start_month = forms.TypedChoiceField(
         label=_("Fiscal year starts in"), choices=MONTH_CHOICES, coerce=int
     )
@@ -66,7 +70,10 @@ class WorkspaceForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         countries = sorted(known_countries().items(), key=lambda item: item[1])
-        self.fields["country"].choices = [("", "—"), *[(code, f"{name} ({code})") for code, name in countries]]
+        self.fields["country"].choices = [
+            ("", "—"),
+            *[(code, f"{name} ({code})") for code, name in countries],
+        ]
 
     def clean_currency(self) -> str:
         value = self.cleaned_data["currency"].strip().upper()
@@ -75,7 +82,9 @@ class WorkspaceForm(forms.Form):
         return value
 
     def clean_languages(self) -> tuple[str, ...]:
-        return tuple(code.strip().lower() for code in self.cleaned_data["languages"].split(",") if code.strip())
+        return tuple(
+            code.strip().lower() for code in self.cleaned_data["languages"].split(",") if code.strip()
+        )
 
     @classmethod
     def initial_for(cls, workspace: Workspace) -> dict[str, Any]:
@@ -117,7 +126,9 @@ class AuditFilterForm(forms.Form):
     actor = forms.CharField(label=_("Who"), required=False, max_length=150)
     action = forms.ChoiceField(label=_("Action"), required=False)
     object_type = forms.ChoiceField(label=_("Object type"), required=False)
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: Any, actions: list[str], object_types: list[str], **kwargs: Any) -> None:

@@ -15,11 +15,15 @@ from ctip.web.accounts.services import api_token_hash
 
 def _caller(request: HttpRequest) -> User | None:
     if request.user.is_authenticated:
-        return request.user  # type: ignore[return-value]
+        return request.user
     header = request.headers.get("Authorization", "")
     scheme, _, key = header.partition(" ")
     if scheme.lower() == "bearer" and key:
-        token = ApiToken.objects.select_related("user").filter(key_hash=api_token_hash(key.strip()), revoked_at=None).first()
+        token = (
+            ApiToken.objects.select_related("user")
+            .filter(key_hash=api_token_hash(key.strip()), revoked_at=None)
+            .first()
+        )
         if token is not None and token.user.is_active:
             return token.user
     return None
@@ -37,8 +41,13 @@ class WorkspaceGateMiddleware:
         slug = match.kwargs.get("workspace")
         if slug is not None:
             caller = _caller(request)
-            if caller is not None and not Membership.objects.filter(workspace__slug=slug, user=caller).exists():
+            if (
+                caller is not None
+                and not Membership.objects.filter(workspace__slug=slug, user=caller).exists()
+            ):
                 if request.path_info.startswith("/api/"):
-                    return JsonResponse({"code": "not_found", "message": "Not found.", "problems": []}, status=404)
+                    return JsonResponse(
+                        {"code": "not_found", "message": "Not found.", "problems": []}, status=404
+                    )
                 raise Http404("No such workspace")
         return self.get_response(request)

@@ -60,16 +60,16 @@ def may(membership: Membership | None, permission: Permission) -> bool:
     return membership is not None and role_allows(membership.role, permission)
 
 
-def workspace_view(permission: Permission = Permission.VIEW_WORKSPACE):  # type: ignore[no-untyped-def]
+def workspace_view(permission: Permission = Permission.VIEW_WORKSPACE):
     """Decorator for views under ``/w/<workspace>/``: resolves the workspace from the URL, refuses
     non-members with 404, sets ``request.workspace`` and ``request.membership``."""
     from functools import wraps
 
     from django.contrib.auth.views import redirect_to_login
 
-    def decorator(view):  # type: ignore[no-untyped-def]
+    def decorator(view):
         @wraps(view)
-        def wrapper(request, *args, workspace: str, **kwargs):  # type: ignore[no-untyped-def]
+        def wrapper(request, *args, workspace: str, **kwargs):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             request.workspace, request.membership = workspace_access(request.user, workspace, permission)

@@ -52,7 +52,10 @@ def audit_entries(workspace: Workspace, audit_filter: AuditFilter | None = None)
 
 def audit_actions(workspace: Workspace) -> list[str]:
     return list(
-        AuditEntry.objects.filter(workspace=workspace).order_by("action").values_list("action", flat=True).distinct()
+        AuditEntry.objects.filter(workspace=workspace)
+        .order_by("action")
+        .values_list("action", flat=True)
+        .distinct()
     )
 
 
@@ -65,7 +68,17 @@ def audit_object_types(workspace: Workspace) -> list[str]:
     )
 
 
-AUDIT_CSV_HEADER = ["time_utc", "actor", "action", "object_type", "object_id", "object", "field", "before", "after"]
+AUDIT_CSV_HEADER = [
+    "time_utc",
+    "actor",
+    "action",
+    "object_type",
+    "object_id",
+    "object",
+    "field",
+    "before",
+    "after",
+]
 
 
 def audit_csv(entries: QuerySet[AuditEntry]) -> str:

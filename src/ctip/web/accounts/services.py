@@ -129,7 +129,9 @@ def workspace_create(*, profile: WorkspaceProfile, admin: User | None, acting_us
             after=snapshot(workspace, WORKSPACE_FIELDS),
         )
         if first_admin is not None:
-            _membership_insert(workspace=workspace, user=first_admin, role=Role.ADMIN, acting_user=acting_user)
+            _membership_insert(
+                workspace=workspace, user=first_admin, role=Role.ADMIN, acting_user=acting_user
+            )
     return workspace
 
 
@@ -165,12 +167,19 @@ def workspace_update(
         current.updated_at = timezone.now()
         current.save()
         audit_record(
-            acting_user=acting_user, workspace=current, action="workspace.update", obj=current, before=before, after=after
+            acting_user=acting_user,
+            workspace=current,
+            action="workspace.update",
+            obj=current,
+            before=before,
+            after=after,
         )
     return current
 
 
-def _membership_insert(*, workspace: Workspace, user: User, role: Role, acting_user: User | None) -> Membership:
+def _membership_insert(
+    *, workspace: Workspace, user: User, role: Role, acting_user: User | None
+) -> Membership:
     try:
         with transaction.atomic():
             membership = Membership.objects.create(workspace=workspace, user=user, role=role.value)
@@ -224,7 +233,9 @@ def membership_change_role(*, membership: Membership, role: str, acting_user: Us
     if membership.role == resolved.value:
         return membership
     with transaction.atomic():
-        locked = Membership.objects.select_for_update().select_related("workspace", "user").get(pk=membership.pk)
+        locked = (
+            Membership.objects.select_for_update().select_related("workspace", "user").get(pk=membership.pk)
+        )
         if resolved is not Role.ADMIN:
             _ensure_another_admin(locked)
         before = {"user": locked.user.username, "role": locked.role}
@@ -244,7 +255,9 @@ def membership_change_role(*, membership: Membership, role: str, acting_user: Us
 def membership_remove(*, membership: Membership, acting_user: User | None) -> None:
     require_permission(acting_user, membership.workspace, Permission.MANAGE_MEMBERS)
     with transaction.atomic():
-        locked = Membership.objects.select_for_update().select_related("workspace", "user").get(pk=membership.pk)
+        locked = (
+            Membership.objects.select_for_update().select_related("workspace", "user").get(pk=membership.pk)
+        )
         _ensure_another_admin(locked)
         audit_record(
             acting_user=acting_user,
@@ -269,8 +282,16 @@ def api_token_create(*, user: User, name: str, acting_user: User | None) -> tupl
         raise _invalid("name", "Name the token (1–100 characters), e.g. 'Kobo sync laptop'.")
     raw_key = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
-        token = ApiToken.objects.create(user=user, name=name, prefix=raw_key[:12], key_hash=api_token_hash(raw_key))
-        audit_record(acting_user=acting_user, workspace=None, action="api_token.create", obj=token, after={"name": name})
+        token = ApiToken.objects.create(
+            user=user, name=name, prefix=raw_key[:12], key_hash=api_token_hash(raw_key)
+        )
+        audit_record(
+            acting_user=acting_user,
+            workspace=None,
+            action="api_token.create",
+            obj=token,
+            after={"name": name},
+        )
     return token, raw_key
 
 

@@ -37,14 +37,14 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
 
-    def form_invalid(self, form):  # type: ignore[no-untyped-def]
+    def form_invalid(self, form):
         if not form.has_error("__all__", "throttled"):
             login_failure_record(
                 username=self.request.POST.get("username", ""), address=client_address(self.request.META)
             )
         return super().form_invalid(form)
 
-    def form_valid(self, form):  # type: ignore[no-untyped-def]
+    def form_valid(self, form):
         login_failures_clear(username=form.get_user().username)
         return super().form_valid(form)
 
@@ -172,7 +172,9 @@ def member_role(request: HttpRequest, membership: str) -> HttpResponse:
         messages.error(request, _("Choose a valid role."))
     else:
         try:
-            services.membership_change_role(membership=found, role=form.cleaned_data["role"], acting_user=request.user)
+            services.membership_change_role(
+                membership=found, role=form.cleaned_data["role"], acting_user=request.user
+            )
         except DomainError as error:
             messages.error(request, error.message)
         else:
@@ -201,7 +203,7 @@ def _audit_filter_form(request: HttpRequest) -> AuditFilterForm:
     )
 
 
-def _filtered_entries(request: HttpRequest, form: AuditFilterForm):  # type: ignore[no-untyped-def]
+def _filtered_entries(request: HttpRequest, form: AuditFilterForm):
     if form.is_bound and form.is_valid():
         return selectors.audit_entries(request.workspace, selectors.AuditFilter(**form.cleaned_data))
     return selectors.audit_entries(request.workspace)

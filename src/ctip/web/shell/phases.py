@@ -64,7 +64,9 @@ PHASES: tuple[Phase, ...] = (
     Phase(
         "action-plan",
         _("Action plan"),
-        _("The National Action Plan: results, SMART indicators, coordination and a gender-responsive budget."),
+        _(
+            "The National Action Plan: results, SMART indicators, coordination and a gender-responsive budget."
+        ),
         (
             _("Import or draft the plan's objectives, outcomes, outputs and activities"),
             _("Agree who leads and who supports each output"),
