@@ -32,6 +32,7 @@ def _when(value: dt.datetime) -> str:
 
 
 def section_export(workspace: Workspace) -> dict[str, Any]:
+    workspace = Workspace.objects.get(pk=workspace.pk)  # what is stored, not a caller's stale copy
     memberships = list(Membership.objects.filter(workspace=workspace).select_related("user").order_by("uuid"))
     audit = AuditEntry.objects.filter(workspace=workspace).select_related("actor").order_by("at", "uuid")
     return {

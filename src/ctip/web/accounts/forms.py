@@ -14,17 +14,14 @@ from ctip.web.accounts.throttling import client_address, login_blocked_minutes
 
 
 def apply_domain_error(form: forms.Form, error: DomainError) -> None:
-    """Show a domain error on the form: each problem on its field when the form has it."""
-    placed = False
+    """Show a domain error on the form: its message on top, each problem on its field when the form has
+    that field (otherwise on top, prefixed with where it is)."""
+    form.add_error(None, error.message)
     for problem in error.problems:
         if problem.location in form.fields:
             form.add_error(problem.location, problem.message)
-            placed = True
         else:
             form.add_error(None, f"{problem.location}: {problem.message}")
-            placed = True
-    if not placed:
-        form.add_error(None, error.message)
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
