@@ -61,7 +61,7 @@ serve: install ## serve the web app at http://127.0.0.1:8000
 	$(BIN)/ctip serve
 
 docs: install ## regenerate docs/cli.md from the command's help
-	$(BIN)/python scripts/cli_docs.py > docs/cli.md
+	COLUMNS=100 $(BIN)/python scripts/cli_docs.py > docs/cli.md
 
 clean: ## remove the virtual environment, caches and generated files (keeps var/)
 	rm -rf $(VENV) out .mypy_cache .ruff_cache .pytest_cache tests/e2e/artifacts

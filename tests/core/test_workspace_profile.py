@@ -21,7 +21,13 @@ def profile(**changes):
 
 def test_valid_profile_is_normalised():
     checked = check_workspace_profile(
-        profile(slug=" Mauritius ", name="  Mauritius   C-TIP ", country="mu", currency="mur", languages=("EN", "fr", "en"))
+        profile(
+            slug=" Mauritius ",
+            name="  Mauritius   C-TIP ",
+            country="mu",
+            currency="mur",
+            languages=("EN", "fr", "en"),
+        )
     )
     assert checked.slug == "mauritius"
     assert checked.name == "Mauritius C-TIP"

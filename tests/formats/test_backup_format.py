@@ -7,7 +7,9 @@ from ctip.formats.backup import BACKUP_VERSION, backup_envelope, backup_loads, b
 
 
 def test_round_trip_through_a_file(tmp_path):
-    document = backup_envelope(sections={"accounts": {"x": "Maurice"}}, created_at="2026-01-01T00:00:00+00:00", ctip_version="0")
+    document = backup_envelope(
+        sections={"accounts": {"x": "Maurice"}}, created_at="2026-01-01T00:00:00+00:00", ctip_version="0"
+    )
     path = tmp_path / "b.json"
     backup_write(document, path)
     assert backup_read(path) == document
@@ -19,8 +21,16 @@ def test_round_trip_through_a_file(tmp_path):
     [
         ("{not json", ErrorCode.BACKUP_FORMAT, "line 1, column 2"),
         ("[]", ErrorCode.BACKUP_FORMAT, "not a C-TIP Planner workspace backup"),
-        (json.dumps({"format": "ctip-workspace-backup", "version": "one"}), ErrorCode.BACKUP_FORMAT, "version"),
-        (json.dumps({"format": "ctip-workspace-backup", "version": BACKUP_VERSION + 1}), ErrorCode.BACKUP_VERSION, "newer"),
+        (
+            json.dumps({"format": "ctip-workspace-backup", "version": "one"}),
+            ErrorCode.BACKUP_FORMAT,
+            "version",
+        ),
+        (
+            json.dumps({"format": "ctip-workspace-backup", "version": BACKUP_VERSION + 1}),
+            ErrorCode.BACKUP_VERSION,
+            "newer",
+        ),
         (json.dumps({"format": "ctip-workspace-backup", "version": 1}), ErrorCode.BACKUP_FORMAT, "sections"),
     ],
 )

@@ -12,7 +12,9 @@ def token(admin_user):
 
 
 def call(client, method, url, token, **kwargs):
-    return getattr(client, method)(url, HTTP_AUTHORIZATION=f"Bearer {token}", content_type="application/json", **kwargs)
+    return getattr(client, method)(
+        url, HTTP_AUTHORIZATION=f"Bearer {token}", content_type="application/json", **kwargs
+    )
 
 
 @pytest.mark.django_db
@@ -25,21 +27,29 @@ def test_workspaces_lists_only_mine(client, workspace, token, outsider):
 @pytest.mark.django_db
 def test_member_lifecycle_through_the_api(client, workspace, token):
     user_make("jean")
-    added = call(client, "post", "/api/v1/w/mauritius/members", token, data={"username": "jean", "role": "analyst"})
+    added = call(
+        client, "post", "/api/v1/w/mauritius/members", token, data={"username": "jean", "role": "analyst"}
+    )
     assert added.status_code == 201, added.content
     member_id = added.json()["id"]
-    changed = call(client, "patch", f"/api/v1/w/mauritius/members/{member_id}", token, data={"role": "trainer"})
+    changed = call(
+        client, "patch", f"/api/v1/w/mauritius/members/{member_id}", token, data={"role": "trainer"}
+    )
     assert changed.json()["role"] == "trainer"
     listed = call(client, "get", "/api/v1/w/mauritius/members", token).json()
     assert {m["username"]: m["role"] for m in listed} == {"ada": "admin", "jean": "trainer"}
     assert call(client, "delete", f"/api/v1/w/mauritius/members/{member_id}", token).status_code == 204
-    actions = list(AuditEntry.objects.filter(workspace=workspace, actor__username="ada").values_list("action", flat=True))
+    actions = list(
+        AuditEntry.objects.filter(workspace=workspace, actor__username="ada").values_list("action", flat=True)
+    )
     assert sorted(actions) == ["membership.add", "membership.change_role", "membership.remove"]
 
 
 @pytest.mark.django_db
 def test_validation_errors_are_json_with_code_and_where(client, workspace, token):
-    response = call(client, "post", "/api/v1/w/mauritius/members", token, data={"username": "x", "role": "boss"})
+    response = call(
+        client, "post", "/api/v1/w/mauritius/members", token, data={"username": "x", "role": "boss"}
+    )
     assert response.status_code == 422
     body = response.json()
     assert body["code"] == "invalid_request"
@@ -49,7 +59,9 @@ def test_validation_errors_are_json_with_code_and_where(client, workspace, token
 
 @pytest.mark.django_db
 def test_domain_errors_keep_their_code(client, workspace, token):
-    response = call(client, "patch", "/api/v1/w/mauritius/", token, data={"currency": "Rupee", "expected_version": 1})
+    response = call(
+        client, "patch", "/api/v1/w/mauritius/", token, data={"currency": "Rupee", "expected_version": 1}
+    )
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_value"
     assert response.json()["problems"][0]["location"] == "currency"
@@ -70,7 +82,9 @@ def test_members_without_the_role_get_403_with_a_reason(client, workspace, make_
     viewer = make_member(workspace, "viewer").user
     _t, secret = services.api_token_create(user=viewer, name="v", acting_user=viewer)
     assert call(client, "get", "/api/v1/w/mauritius/members", secret).status_code == 200
-    response = call(client, "post", "/api/v1/w/mauritius/members", secret, data={"username": "ada", "role": "viewer"})
+    response = call(
+        client, "post", "/api/v1/w/mauritius/members", secret, data={"username": "ada", "role": "viewer"}
+    )
     assert response.status_code == 403 and response.json()["code"] == "permission_denied"
 
 
@@ -88,7 +102,14 @@ def test_bad_or_revoked_tokens_are_refused(client, workspace, admin_user):
 def test_staff_create_workspaces_by_api(client, db):
     staff = user_make("staffer", staff=True)
     _t, secret = services.api_token_create(user=staff, name="s", acting_user=staff)
-    payload = {"slug": "rwanda", "name": "Rwanda", "country": "RW", "currency": "RWF", "plan_start_year": 2025, "plan_end_year": 2027}
+    payload = {
+        "slug": "rwanda",
+        "name": "Rwanda",
+        "country": "RW",
+        "currency": "RWF",
+        "plan_start_year": 2025,
+        "plan_end_year": 2027,
+    }
     response = call(client, "post", "/api/v1/workspaces", secret, data=payload)
     assert response.status_code == 201, response.content
     assert Membership.objects.get(workspace__slug="rwanda").role == "admin"

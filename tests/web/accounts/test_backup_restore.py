@@ -5,7 +5,7 @@ import copy
 import pytest
 
 from ctip.core.errors import DomainError, ErrorCode
-from ctip.formats.backup import backup_loads, backup_dumps
+from ctip.formats.backup import backup_dumps, backup_loads
 from ctip.web.accounts import services
 from ctip.web.accounts.models import ApiToken, AuditEntry, LoginFailure, Membership, User, Workspace
 from ctip.web.workspace_backup import workspace_backup, workspace_restore
@@ -26,7 +26,12 @@ def busy_workspace(workspace, admin_user):
     trainer = member_make(workspace, "trainer", user_make("priya", first_name="Priya", last_name="Seetohul"))
     member_make(workspace, "reviewer", user_make("olivier", first_name="Olivier", last_name="Bénard"))
     services.membership_change_role(membership=trainer, role="coordinator", acting_user=admin_user)
-    services.workspace_update(workspace=workspace, acting_user=admin_user, name="Programme de Maurice", languages=("en", "fr", "mfe"))
+    services.workspace_update(
+        workspace=workspace,
+        acting_user=admin_user,
+        name="Programme de Maurice",
+        languages=("en", "fr", "mfe"),
+    )
     return workspace
 
 

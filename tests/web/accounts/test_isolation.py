@@ -97,7 +97,9 @@ def test_every_route_outside_a_workspace_is_known_to_hold_no_workspace_data():
     unexpected = [
         route
         for route in all_routes()
-        if route not in workspace_routes() and route not in PUBLIC_OR_PERSONAL_ROUTES and not route.startswith("^static")
+        if route not in workspace_routes()
+        and route not in PUBLIC_OR_PERSONAL_ROUTES
+        and not route.startswith("^static")
     ]
     assert unexpected == [], (
         "New routes outside /w/<workspace>/: put workspace data under /w/<workspace>/, or add the route to "
@@ -111,8 +113,12 @@ def test_non_members_get_404_from_every_workspace_route_and_method(route, client
     url = fill(route, parameter_values)
     client.force_login(outsider)
     for method in METHODS:
-        response = getattr(client, method)(url, content_type="application/json", data={} if method != "get" else None)
-        assert response.status_code == 404, f"{method.upper()} {url} gave {response.status_code} to a non-member"
+        response = getattr(client, method)(
+            url, content_type="application/json", data={} if method != "get" else None
+        )
+        assert response.status_code == 404, (
+            f"{method.upper()} {url} gave {response.status_code} to a non-member"
+        )
         if url.startswith("/api/"):
             assert response.json()["code"] == "not_found"
 
@@ -127,8 +133,12 @@ def test_api_tokens_of_non_members_get_404_too(route, client, outsider, paramete
     _token, secret = api_token_create(user=outsider, name="t", acting_user=outsider)
     url = fill(route, parameter_values)
     for method in METHODS:
-        response = getattr(client, method)(url, HTTP_AUTHORIZATION=f"Bearer {secret}", content_type="application/json")
-        assert response.status_code == 404, f"{method.upper()} {url} gave {response.status_code} to a non-member token"
+        response = getattr(client, method)(
+            url, HTTP_AUTHORIZATION=f"Bearer {secret}", content_type="application/json"
+        )
+        assert response.status_code == 404, (
+            f"{method.upper()} {url} gave {response.status_code} to a non-member token"
+        )
 
 
 @pytest.mark.django_db
@@ -163,4 +173,6 @@ def test_anonymous_visitors_are_asked_to_sign_in_whatever_the_workspace(client, 
 @pytest.mark.django_db
 def test_an_unknown_workspace_and_a_foreign_one_look_the_same(client, workspace):
     client.force_login(user_make("nobody"))
-    assert client.get(f"/w/{workspace.slug}/").status_code == client.get("/w/no-such-place/").status_code == 404
+    assert (
+        client.get(f"/w/{workspace.slug}/").status_code == client.get("/w/no-such-place/").status_code == 404
+    )

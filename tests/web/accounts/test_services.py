@@ -61,9 +61,13 @@ def test_audit_record_refuses_to_run_outside_a_transaction(workspace):
 
 @pytest.mark.django_db
 def test_stale_version_is_a_conflict_not_an_overwrite(workspace, admin_user):
-    services.workspace_update(workspace=workspace, acting_user=admin_user, expected_version=1, name="First edit")
+    services.workspace_update(
+        workspace=workspace, acting_user=admin_user, expected_version=1, name="First edit"
+    )
     with pytest.raises(DomainError) as caught:
-        services.workspace_update(workspace=workspace, acting_user=admin_user, expected_version=1, name="Second edit")
+        services.workspace_update(
+            workspace=workspace, acting_user=admin_user, expected_version=1, name="Second edit"
+        )
     assert caught.value.code is ErrorCode.CONFLICT
     assert "version 1" in caught.value.message and "version 2" in caught.value.message
     workspace.refresh_from_db()
@@ -73,7 +77,9 @@ def test_stale_version_is_a_conflict_not_an_overwrite(workspace, admin_user):
 @pytest.mark.django_db
 def test_invalid_update_changes_nothing(workspace, admin_user):
     with pytest.raises(DomainError) as caught:
-        services.workspace_update(workspace=workspace, acting_user=admin_user, currency="Rupees", plan_end_year=2020)
+        services.workspace_update(
+            workspace=workspace, acting_user=admin_user, currency="Rupees", plan_end_year=2020
+        )
     assert {p.location for p in caught.value.problems} == {"currency", "plan_end_year"}
     workspace.refresh_from_db()
     assert (workspace.currency, workspace.plan_end_year, workspace.version) == ("MUR", 2027, 1)

@@ -3,8 +3,8 @@ import io
 
 import pytest
 from django.core import mail
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from ctip.web.accounts import services
 from ctip.web.accounts.models import AuditEntry, LoginFailure, Membership, Workspace
@@ -110,7 +110,9 @@ def test_settings_form_reports_a_concurrent_edit(admin_client, workspace, admin_
 
 @pytest.mark.django_db
 def test_member_add_with_unknown_user_is_a_specific_error(admin_client, workspace):
-    response = admin_client.post(f"/w/{workspace.slug}/members/add/", {"username": "nobody", "role": "analyst"})
+    response = admin_client.post(
+        f"/w/{workspace.slug}/members/add/", {"username": "nobody", "role": "analyst"}
+    )
     assert response.status_code == 400
     assert "No user “nobody”" in response.content.decode()
     assert Membership.objects.filter(workspace=workspace).count() == 1
@@ -119,7 +121,9 @@ def test_member_add_with_unknown_user_is_a_specific_error(admin_client, workspac
 @pytest.mark.django_db
 def test_member_add_and_role_change_through_pages(admin_client, workspace):
     user_make("jean", email="jean@example.org")
-    admin_client.post(f"/w/{workspace.slug}/members/add/", {"username": "jean@example.org", "role": "analyst"})
+    admin_client.post(
+        f"/w/{workspace.slug}/members/add/", {"username": "jean@example.org", "role": "analyst"}
+    )
     membership = Membership.objects.get(user__username="jean")
     admin_client.post(f"/w/{workspace.slug}/members/{membership.uuid}/role/", {"role": "trainer"})
     membership.refresh_from_db()
@@ -133,7 +137,10 @@ def test_viewers_see_members_but_cannot_manage_them(client, workspace):
     page = client.get(f"/w/{workspace.slug}/members/")
     assert page.status_code == 200
     assert "Add a member" not in page.content.decode()
-    assert client.post(f"/w/{workspace.slug}/members/add/", {"username": "x", "role": "admin"}).status_code == 403
+    assert (
+        client.post(f"/w/{workspace.slug}/members/add/", {"username": "x", "role": "admin"}).status_code
+        == 403
+    )
     assert client.get(f"/w/{workspace.slug}/audit/").status_code == 403
 
 
@@ -164,7 +171,9 @@ def test_audit_log_filters_and_exports_csv(admin_client, workspace, admin_user):
 
 @pytest.mark.django_db
 def test_audit_filter_rejects_reversed_dates(admin_client, workspace):
-    page = admin_client.get(f"/w/{workspace.slug}/audit/", {"date_from": "2026-02-01", "date_to": "2026-01-01"})
+    page = admin_client.get(
+        f"/w/{workspace.slug}/audit/", {"date_from": "2026-02-01", "date_to": "2026-01-01"}
+    )
     assert "The end date is before the start date." in page.content.decode()
 
 

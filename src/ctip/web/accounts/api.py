@@ -113,7 +113,9 @@ def workspace_create(request: HttpRequest, payload: WorkspaceIn) -> Status[Works
     """Create a workspace (staff only); the caller becomes its administrator."""
     data = payload.dict()
     data["languages"] = tuple(data["languages"])
-    workspace = services.workspace_create(profile=WorkspaceProfile(**data), admin=None, acting_user=request.user)
+    workspace = services.workspace_create(
+        profile=WorkspaceProfile(**data), admin=None, acting_user=request.user
+    )
     return Status(201, workspace)
 
 

@@ -100,7 +100,7 @@ class WorkspaceForm(forms.Form):
 
 class MemberAddForm(forms.Form):
     username = forms.CharField(label=_("Username or e-mail of an existing user"), max_length=254)
-    role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES)
+    role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES, initial="viewer")
 
     def clean_username(self) -> User:
         value = self.cleaned_data["username"].strip()

@@ -27,7 +27,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "shell/dashboard.html",
         {
             "country": country_name(workspace.country, language),
-            "languages": [language_name(code, language) for code in workspace.languages],
+            "working_languages": [language_name(code, language) for code in workspace.languages],
             "member_count": memberships_of(workspace).count(),
         },
     )

@@ -1,0 +1,152 @@
+"""The ctip command, run as users run it: in a fresh folder with its own SQLite database."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ctip.cli import build_parser
+
+
+def ctip(*args, cwd, stdin=None):
+    env = {
+        **os.environ,
+        "CTIP_VAR_DIR": str(Path(cwd) / "var"),
+        "DJANGO_SETTINGS_MODULE": "ctip.web.config.settings.development",
+    }
+    env.pop("DATABASE_URL", None)
+    return subprocess.run(
+        [sys.executable, "-m", "ctip", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        input=stdin,
+        timeout=300,
+    )
+
+
+@pytest.fixture(scope="module")
+def demo_folder(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("demo")
+    result = ctip("demo", "--no-serve", "--out", "out", cwd=folder)
+    assert result.returncode == 0, result.stderr
+    return folder, result
+
+
+def test_demo_writes_the_manifest_and_every_listed_file(demo_folder):
+    folder, result = demo_folder
+    manifest = json.loads((folder / "out" / "manifest.json").read_text())
+    assert {entry["kind"] for entry in manifest} >= {"workspace-backup", "audit-log", "api-schema"}
+    for entry in manifest:
+        assert set(entry) == {"kind", "path", "title"}
+        assert (folder / "out" / entry["path"]).stat().st_size > 0, entry
+    assert "Sign in as 'demo'" in result.stdout
+    assert "fictional" in result.stdout
+
+
+def test_demo_runs_again_without_duplicating(demo_folder):
+    folder, _ = demo_folder
+    again = ctip("demo", "--no-serve", "--out", "out", cwd=folder)
+    assert again.returncode == 0, again.stderr
+    listing = ctip("workspace", "list", cwd=folder)
+    assert listing.stdout.count("mauritius") == 1 and "rwanda" in listing.stdout
+
+
+def test_backup_then_restore_into_an_empty_database(demo_folder, tmp_path):
+    folder, _ = demo_folder
+    backup = tmp_path / "mauritius.json"
+    assert ctip("backup", str(backup), "--workspace", "mauritius", cwd=folder).returncode == 0
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    restored = ctip("restore", str(backup), cwd=fresh)
+    assert restored.returncode == 0, restored.stderr
+    second = tmp_path / "again.json"
+    assert ctip("backup", str(second), "--workspace", "mauritius", cwd=fresh).returncode == 0
+    before = json.loads(backup.read_text())["sections"]["accounts"]
+    after = json.loads(second.read_text())["sections"]["accounts"]
+    assert after["workspace"] == before["workspace"]
+    assert after["users"] == before["users"]
+    assert after["memberships"] == before["memberships"]
+    assert after["audit_log"][:-1] == before["audit_log"]
+    # Restoring again into the same database is refused with a clear message and a non-zero status.
+    twice = ctip("restore", str(backup), cwd=fresh)
+    assert twice.returncode == 2
+    assert "already has the workspace 'mauritius'" in twice.stderr
+
+
+def test_restore_of_a_file_that_is_not_a_backup(tmp_path):
+    bad = tmp_path / "notes.json"
+    bad.write_text('{"hello": 1}')
+    result = ctip("restore", str(bad), cwd=tmp_path)
+    assert result.returncode == 2
+    assert "is not a C-TIP Planner workspace backup" in result.stderr
+
+
+def test_workspace_create_and_user_add_report_every_problem(tmp_path):
+    assert ctip("migrate", cwd=tmp_path).returncode == 0
+    bad = ctip(
+        "workspace",
+        "create",
+        "--slug",
+        "Bad Slug",
+        "--name",
+        "X",
+        "--country",
+        "MUS",
+        "--currency",
+        "Rs",
+        "--plan-start",
+        "2027",
+        "--plan-end",
+        "2025",
+        cwd=tmp_path,
+    )
+    assert bad.returncode == 2
+    for fragment in ("slug:", "country:", "currency:", "plan_end_year:"):
+        assert fragment in bad.stderr
+    made = ctip(
+        "user",
+        "add",
+        "anjali",
+        "--email",
+        "anjali@example.org",
+        "--password-stdin",
+        cwd=tmp_path,
+        stdin="a-good-long-password-2026\n",
+    )
+    assert made.returncode == 0, made.stderr
+    good = ctip(
+        "workspace",
+        "create",
+        "--slug",
+        "mauritius",
+        "--name",
+        "Mauritius",
+        "--country",
+        "MU",
+        "--currency",
+        "MUR",
+        "--plan-start",
+        "2025",
+        "--plan-end",
+        "2027",
+        "--admin",
+        "anjali",
+        cwd=tmp_path,
+    )
+    assert good.returncode == 0, good.stderr
+    unknown = ctip("member", "add", "mauritius", "ghost", "viewer", cwd=tmp_path)
+    assert unknown.returncode == 2 and "There is no user 'ghost'" in unknown.stderr
+
+
+def test_every_command_has_help_and_is_documented():
+    parser = build_parser()
+    docs = (Path(__file__).parents[2] / "docs" / "cli.md").read_text()
+    commands = parser._subparsers._group_actions[0].choices
+    for name, sub in commands.items():
+        assert sub.format_help().strip(), name
+        assert f"ctip {name}" in docs, f"`ctip {name}` is not in docs/cli.md (run `make docs`)"
