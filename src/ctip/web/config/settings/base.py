@@ -113,7 +113,7 @@ MEDIA_ROOT = VAR_DIR / "media"
 EMAIL_BACKEND = env.str("CTIP_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("CTIP_DEFAULT_FROM_EMAIL", default="C-TIP Planner <noreply@localhost>")
 if env.str("CTIP_EMAIL_URL", default=""):
-    vars().update(env.email_url("CTIP_EMAIL_URL"))
+    globals().update(env.email_url("CTIP_EMAIL_URL"))  # EMAIL_HOST, EMAIL_PORT, EMAIL_USE_TLS, …
 
 # Uploads are size-limited from the start; importers check CTIP_MAX_UPLOAD_MB with a clear message.
 CTIP_MAX_UPLOAD_MB = env.int("CTIP_MAX_UPLOAD_MB", default=20)
