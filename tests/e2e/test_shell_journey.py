@@ -1,6 +1,7 @@
 """Sign in, switch language, switch workspace, read the audit log — in a real browser, on desktop and phone."""
 
 import pytest
+from playwright.sync_api import expect
 
 from ctip.web.accounts import services
 from tests.web.factories import PASSWORD, user_make, workspace_make
@@ -67,7 +68,7 @@ def test_sign_in_switch_language_and_workspace_and_read_the_audit_log(
     page.goto(f"{live_server.url}/w/mauritius/audit/")
     assert "2027" in table.inner_text() and "2028" in table.inner_text()
     page.get_by_label("Action").select_option("workspace.update")
-    page.wait_for_function("document.querySelectorAll('table.audit tbody tr').length === 1")
+    expect(table.locator("tbody tr")).to_have_count(1)
     assert "plan_end_year" in table.inner_text()
     screenshot(page, "05-audit-filtered-en")
 

@@ -16,6 +16,8 @@ def run_check(**environment):
         "DATABASE_URL": "sqlite:////tmp/ctip-deploy-check.sqlite3",
         **environment,
     }
+    # The browser tests set this in the test process; it must never reach production.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     return subprocess.run(
         [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
         env=env,
