@@ -8,7 +8,7 @@ MESSAGES := src/ctip/web/locale/fr/LC_MESSAGES/django.mo
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install messages browser lint test test-sqlite test-postgres demo serve clean docs
+.PHONY: help install messages messages-update browser lint test test-sqlite test-postgres demo serve clean docs
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -26,6 +26,9 @@ $(MESSAGES): src/ctip/web/locale/fr/LC_MESSAGES/django.po | $(INSTALLED)
 	cd src/ctip/web && ../../../$(BIN)/django-admin compilemessages --settings=ctip.web.config.settings.test -l fr >/dev/null
 
 messages: $(MESSAGES) ## compile the translation catalogues
+
+messages-update: $(INSTALLED) ## collect new strings (code and templates) into the French catalogue
+	cd src/ctip && ../../$(BIN)/django-admin makemessages -l fr --settings=ctip.web.config.settings.test --ignore='web/*/migrations/*' --no-obsolete
 
 browser: ## install Debian's Chromium for the browser tests (when missing and running as root)
 	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && (apt-get install -y -q chromium >/dev/null || (apt-get update -q && apt-get install -y -q chromium >/dev/null)); } || { echo "Chromium is missing: install Debian's chromium package"; exit 1; }

@@ -63,7 +63,7 @@ def test_every_problem_is_reported_with_its_field():
         "plan_end_year",
     }
     country = next(p for p in error.problems if p.location == "country")
-    assert "'MU'" in country.message  # tells the user what to type instead
+    assert "“MU”" in country.message  # tells the user what to type instead
 
 
 def test_plan_period_longer_than_ten_years_is_refused():

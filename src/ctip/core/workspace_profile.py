@@ -14,7 +14,7 @@ from functools import cache
 from babel import Locale, UnknownLocaleError
 from babel.numbers import list_currencies
 
-from ctip.core.errors import DomainError, ErrorCode, FieldProblem
+from ctip.core.errors import DomainError, ErrorCode, FieldProblem, _
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$")
 EARLIEST_PLAN_YEAR = 2000
@@ -83,36 +83,52 @@ def check_workspace_profile(profile: WorkspaceProfile) -> WorkspaceProfile:
         problems.append(
             FieldProblem(
                 "slug",
-                f"'{profile.slug}' cannot be used in web addresses: use 1–50 lower-case letters, digits "
-                "and hyphens, starting and ending with a letter or digit (for example 'mauritius').",
+                _(
+                    "“%(value)s” cannot be used in web addresses: use 1–50 lower-case letters, digits and "
+                    "hyphens, starting and ending with a letter or digit (for example “mauritius”)."
+                ),
+                {"value": profile.slug},
             )
         )
     name = " ".join(profile.name.split())
     if not name:
-        problems.append(FieldProblem("name", "Give the programme a name, e.g. 'Mauritius C-TIP programme'."))
+        problems.append(
+            FieldProblem("name", _("Give the programme a name, e.g. “Mauritius C-TIP programme”."))
+        )
     elif len(name) > NAME_MAX_LENGTH:
         problems.append(
-            FieldProblem("name", f"The name is {len(name)} characters; keep it to {NAME_MAX_LENGTH}.")
+            FieldProblem(
+                "name",
+                _("The name is %(length)s characters long; keep it to %(limit)s."),
+                {"length": len(name), "limit": NAME_MAX_LENGTH},
+            )
         )
     country = profile.country.strip().upper()
     if country not in known_countries():
         problems.append(
             FieldProblem(
                 "country",
-                f"'{profile.country}' is not an ISO 3166 two-letter country code "
-                "(Mauritius is 'MU', Rwanda is 'RW').",
+                _(
+                    "“%(value)s” is not an ISO 3166 two-letter country code (Mauritius is “MU”, Rwanda is “RW”)."
+                ),
+                {"value": profile.country},
             )
         )
     languages = tuple(dict.fromkeys(code.strip().lower() for code in profile.languages if code.strip()))
     if not languages:
-        problems.append(FieldProblem("languages", "Choose at least one working language (e.g. 'en', 'fr')."))
+        problems.append(
+            FieldProblem("languages", _("Choose at least one working language (e.g. “en”, “fr”)."))
+        )
     unknown = [code for code in languages if code not in known_languages()]
     if unknown:
         problems.append(
             FieldProblem(
                 "languages",
-                f"Unknown language code(s): {', '.join(unknown)}. Use ISO 639 codes such as 'en', 'fr', "
-                "'mfe' (Kreol Morisien) or 'rw' (Kinyarwanda).",
+                _(
+                    "Unknown language code(s): %(codes)s. Use ISO 639 codes such as “en”, “fr”, “mfe” "
+                    "(Kreol Morisien) or “rw” (Kinyarwanda)."
+                ),
+                {"codes": ", ".join(unknown)},
             )
         )
     currency = profile.currency.strip().upper()
@@ -120,14 +136,16 @@ def check_workspace_profile(profile: WorkspaceProfile) -> WorkspaceProfile:
         problems.append(
             FieldProblem(
                 "currency",
-                f"'{profile.currency}' is not an ISO 4217 currency code (e.g. 'MUR', 'RWF', 'USD').",
+                _("“%(value)s” is not an ISO 4217 currency code (e.g. “MUR”, “RWF”, “USD”)."),
+                {"value": profile.currency},
             )
         )
     if not 1 <= profile.fiscal_year_start_month <= 12:
         problems.append(
             FieldProblem(
                 "fiscal_year_start_month",
-                f"{profile.fiscal_year_start_month} is not a month; use 1 (January) to 12 (December).",
+                _("%(value)s is not a month; use 1 (January) to 12 (December)."),
+                {"value": profile.fiscal_year_start_month},
             )
         )
     for label, year in (
@@ -136,25 +154,32 @@ def check_workspace_profile(profile: WorkspaceProfile) -> WorkspaceProfile:
     ):
         if not EARLIEST_PLAN_YEAR <= year <= LATEST_PLAN_YEAR:
             problems.append(
-                FieldProblem(label, f"{year} is outside {EARLIEST_PLAN_YEAR}–{LATEST_PLAN_YEAR}.")
+                FieldProblem(
+                    label,
+                    _("%(year)s is outside %(earliest)s–%(latest)s."),
+                    {"year": year, "earliest": EARLIEST_PLAN_YEAR, "latest": LATEST_PLAN_YEAR},
+                )
             )
     if profile.plan_end_year < profile.plan_start_year:
         problems.append(
             FieldProblem(
                 "plan_end_year",
-                f"The plan period ends ({profile.plan_end_year}) before it starts ({profile.plan_start_year}).",
+                _("The plan period ends (%(end)s) before it starts (%(start)s)."),
+                {"end": profile.plan_end_year, "start": profile.plan_start_year},
             )
         )
     elif profile.plan_end_year - profile.plan_start_year + 1 > LONGEST_PLAN_YEARS:
         problems.append(
             FieldProblem(
                 "plan_end_year",
-                f"A plan period of {profile.plan_end_year - profile.plan_start_year + 1} years is longer than "
-                f"{LONGEST_PLAN_YEARS}; split it into several plans.",
+                _("A plan period of %(years)s years is longer than %(limit)s; split it into several plans."),
+                {"years": profile.plan_end_year - profile.plan_start_year + 1, "limit": LONGEST_PLAN_YEARS},
             )
         )
     if problems:
-        raise DomainError(ErrorCode.INVALID_VALUE, "The workspace details are not valid.", problems)
+        raise DomainError(
+            ErrorCode.INVALID_VALUE, _("The workspace details are not valid."), problems=problems
+        )
     return WorkspaceProfile(
         slug=slug,
         name=name,

@@ -10,7 +10,7 @@ Shape (version 1)::
       "sections": {"accounts": {...}, ...}
     }
 
-Each Django app contributes one section (see ``ctip.web.backup``). Reading checks the envelope and
+Each Django app contributes one section (see ``ctip.web.workspace_backup``). Reading checks the envelope and
 upgrades older versions step by step, so a file written today can still be restored after the format
 moves on.
 """
@@ -97,6 +97,8 @@ def backup_loads(text: str, *, source: str = "the backup") -> BackupDocument:
         raise DomainError(
             ErrorCode.BACKUP_FORMAT,
             f'{source} has no "sections" object.',
-            [FieldProblem("sections", "expected an object with one entry per part of the workspace")],
+            problems=[
+                FieldProblem("sections", "expected an object with one entry per part of the workspace")
+            ],
         )
     return document

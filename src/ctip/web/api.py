@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
@@ -63,8 +64,10 @@ def _error(request: HttpRequest, status: int, code: str, message: str, problems=
 
 @api.exception_handler(DomainError)
 def on_domain_error(request: HttpRequest, error: DomainError) -> HttpResponse:
-    problems = [{"location": p.location, "message": p.message} for p in error.problems]
-    return _error(request, DOMAIN_STATUS.get(error.code, 400), error.code.value, error.message, problems)
+    problems = [{"location": p.location, "message": p.render(gettext)} for p in error.problems]
+    return _error(
+        request, DOMAIN_STATUS.get(error.code, 400), error.code.value, error.render(gettext), problems
+    )
 
 
 @api.exception_handler(ValidationError)

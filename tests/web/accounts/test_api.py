@@ -60,12 +60,12 @@ def test_validation_errors_are_json_with_code_and_where(client, workspace, token
 @pytest.mark.django_db
 def test_domain_errors_keep_their_code(client, workspace, token):
     response = call(
-        client, "patch", "/api/v1/w/mauritius/", token, data={"currency": "Rupee", "expected_version": 1}
+        client, "patch", "/api/v1/w/mauritius", token, data={"currency": "Rupee", "expected_version": 1}
     )
     assert response.status_code == 400
     assert response.json()["code"] == "invalid_value"
     assert response.json()["problems"][0]["location"] == "currency"
-    stale = call(client, "patch", "/api/v1/w/mauritius/", token, data={"name": "New", "expected_version": 7})
+    stale = call(client, "patch", "/api/v1/w/mauritius", token, data={"name": "New", "expected_version": 7})
     assert stale.status_code == 409 and stale.json()["code"] == "conflict"
     assert Workspace.objects.get().name == "Mauritius C-TIP programme"
 
@@ -121,3 +121,33 @@ def test_openapi_schema_documents_errors(client):
     member_post = schema["paths"]["/api/v1/w/{workspace}/members"]["post"]
     assert {"201", "401", "403", "404", "409", "422"} <= set(member_post["responses"])
     assert client.get("/api/v1/docs").status_code == 200
+
+
+@pytest.mark.django_db
+def test_every_api_error_is_json_with_a_code(client, workspace, token):
+    unknown = call(client, "get", "/api/v1/nowhere", token)
+    assert unknown.status_code == 404 and unknown.json()["code"] == "not_found"
+    wrong_method = call(client, "put", "/api/v1/w/mauritius/members", token)
+    assert wrong_method.status_code == 405 and wrong_method.json()["code"] == "method_not_allowed"
+    unreadable = client.post(
+        "/api/v1/w/mauritius/members",
+        "{not json",
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert unreadable.status_code == 400
+    assert unreadable.json()["code"] == "bad_request"
+
+
+@pytest.mark.django_db
+def test_session_calls_without_csrf_token_get_a_json_403(workspace, admin_user):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(admin_user)
+    response = browser.post(
+        "/api/v1/w/mauritius/members", {"username": "ada", "role": "viewer"}, content_type="application/json"
+    )
+    assert response.status_code == 403
+    assert response.json()["code"] == "permission_denied"
+    assert "CSRF" in response.json()["message"]

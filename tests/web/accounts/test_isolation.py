@@ -176,3 +176,17 @@ def test_an_unknown_workspace_and_a_foreign_one_look_the_same(client, workspace)
     assert (
         client.get(f"/w/{workspace.slug}/").status_code == client.get("/w/no-such-place/").status_code == 404
     )
+
+
+@pytest.mark.django_db
+def test_non_members_get_404_even_for_oversized_or_malformed_requests(client, workspace, outsider, settings):
+    settings.CTIP_MAX_UPLOAD_MB = 1
+    client.force_login(outsider)
+    big = "x" * (1024 * 1024 + 10)
+    assert client.post(f"/w/{workspace.slug}/members/add/", {"username": big}).status_code == 404
+    assert (
+        client.post(
+            f"/api/v1/w/{workspace.slug}/members", "{not json", content_type="application/json"
+        ).status_code
+        == 404
+    )

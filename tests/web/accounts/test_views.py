@@ -258,3 +258,60 @@ def test_audit_entries_of_other_workspaces_never_show(admin_client, workspace, o
     assert AuditEntry.objects.exclude(workspace=workspace).exists()
     page = admin_client.get(f"/w/{workspace.slug}/audit/").content.decode()
     assert "outsider" not in page and "rwanda" not in page.lower()
+
+
+@pytest.mark.django_db
+def test_oversized_requests_are_refused_before_anything_changes(admin_client, workspace, settings):
+    settings.CTIP_MAX_UPLOAD_MB = 1
+    big = "x" * (1024 * 1024 + 10)
+    page = admin_client.post(f"/w/{workspace.slug}/members/add/", {"username": big, "role": "viewer"})
+    assert page.status_code == 413
+    assert "the limit is 1 MB" in page.content.decode()
+    api = admin_client.post(
+        f"/api/v1/w/{workspace.slug}/members",
+        {"username": big, "role": "viewer"},
+        content_type="application/json",
+    )
+    assert api.status_code == 413 and api.json()["code"] == "upload_too_large"
+    assert Membership.objects.filter(workspace=workspace).count() == 1
+
+
+@pytest.mark.django_db
+def test_domain_errors_are_shown_in_french(admin_client, workspace):
+    admin_client.post("/i18n/setlang/", {"language": "fr", "next": "/"})
+    data = {
+        "name": "Maurice",
+        "slug": "maurice",
+        "country": "MU",
+        "languages": "en, fr",
+        "currency": "MUR",
+        "fiscal_year_start_month": 7,
+        "plan_start_year": 2025,
+        "plan_end_year": 2040,
+        "version": 1,
+    }
+    page = admin_client.post(f"/w/{workspace.slug}/settings/", data).content.decode()
+    assert "16 ans" in page  # "A plan period of 16 years is longer than 10" in French
+
+
+@pytest.mark.django_db
+def test_the_chosen_language_follows_the_user_to_a_new_device(client, admin_user):
+    client.force_login(admin_user)
+    client.post("/i18n/setlang/", {"language": "fr", "next": "/"})
+    admin_user.refresh_from_db()
+    assert admin_user.preferred_language == "fr"
+    assert AuditEntry.objects.filter(action="user.set_language", actor=admin_user).exists()
+    from django.test import Client
+
+    other_device = Client()
+    response = other_device.post("/accounts/login/", {"username": "ada", "password": PASSWORD})
+    assert response.cookies["django_language"].value == "fr"
+    assert '<html lang="fr">' in other_device.get("/?stay=1").content.decode()
+
+
+@pytest.mark.django_db
+def test_an_unknown_language_changes_nothing(client, admin_user):
+    client.force_login(admin_user)
+    client.post("/i18n/setlang/", {"language": "xx", "next": "/"})
+    admin_user.refresh_from_db()
+    assert admin_user.preferred_language == ""

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
 from ctip.core.access import Permission, Role
-from ctip.core.errors import DomainError, ErrorCode
+from ctip.core.errors import DomainError, ErrorCode, _
 from ctip.core.workspace_profile import WorkspaceProfile
 from ctip.web.accounts import selectors, services
 from ctip.web.accounts.models import Membership, User, Workspace
@@ -119,13 +119,13 @@ def workspace_create(request: HttpRequest, payload: WorkspaceIn) -> Status[Works
     return Status(201, workspace)
 
 
-@router.get("w/{workspace}/", response={200: WorkspaceOut, **ERRORS}, tags=["workspaces"])
+@router.get("w/{workspace}", response={200: WorkspaceOut, **ERRORS}, tags=["workspaces"])
 def workspace_detail(request: HttpRequest, workspace: str) -> Workspace:
     found, _membership = workspace_access(request.user, workspace, Permission.VIEW_WORKSPACE)
     return found
 
 
-@router.patch("w/{workspace}/", response={200: WorkspaceOut, **ERRORS}, tags=["workspaces"])
+@router.patch("w/{workspace}", response={200: WorkspaceOut, **ERRORS}, tags=["workspaces"])
 def workspace_update(request: HttpRequest, workspace: str, payload: WorkspacePatch) -> Workspace:
     """Change workspace details (administrators). Send ``expected_version`` to be told of a conflicting
     change (409) instead of overwriting it."""
@@ -148,7 +148,7 @@ def member_add(request: HttpRequest, workspace: str, payload: MembershipIn) -> S
     found, _membership = workspace_access(request.user, workspace, Permission.MANAGE_MEMBERS)
     user = User.objects.filter(username__iexact=payload.username).first()
     if user is None:
-        raise DomainError(ErrorCode.NOT_FOUND, f"There is no user '{payload.username}'.")
+        raise DomainError(ErrorCode.NOT_FOUND, _("There is no user “%(user)s”."), {"user": payload.username})
     membership = services.membership_add(
         workspace=found, user=user, role=payload.role.value, acting_user=request.user
     )

@@ -84,7 +84,7 @@ def _require(record: Any, keys: list[str], where: str) -> dict[str, Any]:
         raise DomainError(
             ErrorCode.BACKUP_FORMAT,
             f"The backup is damaged: {where} lacks {', '.join(missing)}.",
-            [FieldProblem(f"{where}.{key}", "missing") for key in missing],
+            problems=[FieldProblem(f"{where}.{key}", "missing") for key in missing],
         )
     return record
 

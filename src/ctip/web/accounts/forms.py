@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ctip.core.errors import DomainError
@@ -16,12 +17,12 @@ from ctip.web.accounts.throttling import client_address, login_blocked_minutes
 def apply_domain_error(form: forms.Form, error: DomainError) -> None:
     """Show a domain error on the form: its message on top, each problem on its field when the form has
     that field (otherwise on top, prefixed with where it is)."""
-    form.add_error(None, error.message)
+    form.add_error(None, error.render(gettext))
     for problem in error.problems:
         if problem.location in form.fields:
-            form.add_error(problem.location, problem.message)
+            form.add_error(problem.location, problem.render(gettext))
         else:
-            form.add_error(None, f"{problem.location}: {problem.message}")
+            form.add_error(None, f"{problem.location}: {problem.render(gettext)}")
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):

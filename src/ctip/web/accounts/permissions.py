@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from ctip.core.access import Permission, role_allows
-from ctip.core.errors import DomainError, ErrorCode
+from ctip.core.errors import DomainError, ErrorCode, _
 from ctip.web.accounts.models import Membership, User, Workspace
 
 
@@ -47,11 +47,12 @@ def require_permission(user: User | None, workspace: Workspace, permission: Perm
         return None
     membership = membership_for(user, workspace)
     if membership is None:
-        raise DomainError(ErrorCode.NOT_FOUND, "No such workspace.")
+        raise DomainError(ErrorCode.NOT_FOUND, _("No such workspace."))
     if not role_allows(membership.role, permission):
         raise DomainError(
             ErrorCode.PERMISSION_DENIED,
-            f"Your role in {workspace.name} ({membership.role}) does not allow this.",
+            _("Your role in %(workspace)s (%(role)s) does not allow this."),
+            {"workspace": workspace.name, "role": membership.role},
         )
     return membership
 

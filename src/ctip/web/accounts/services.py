@@ -11,6 +11,7 @@ import secrets
 from dataclasses import asdict
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -18,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ctip.core.access import Permission, Role
-from ctip.core.errors import DomainError, ErrorCode, FieldProblem
+from ctip.core.errors import DomainError, ErrorCode, FieldProblem, _
 from ctip.core.workspace_profile import WorkspaceProfile, check_workspace_profile
 from ctip.web.accounts.audit import audit_record, snapshot
 from ctip.web.accounts.models import ApiToken, Membership, User, Workspace
@@ -38,8 +39,10 @@ USER_FIELDS = ["username", "email", "first_name", "last_name", "is_active", "is_
 API_TOKEN_PREFIX = "ctip_"
 
 
-def _invalid(location: str, message: str) -> DomainError:
-    return DomainError(ErrorCode.INVALID_VALUE, message, [FieldProblem(location, message)])
+def _invalid(location: str, template: str, params: dict[str, object] | None = None) -> DomainError:
+    return DomainError(
+        ErrorCode.INVALID_VALUE, template, params, problems=[FieldProblem(location, template, params or {})]
+    )
 
 
 def user_create(
@@ -56,9 +59,11 @@ def user_create(
     problems: list[FieldProblem] = []
     username = username.strip()
     if not username:
-        problems.append(FieldProblem("username", "Give a username."))
+        problems.append(FieldProblem("username", _("Give a username.")))
     elif User.objects.filter(username__iexact=username).exists():
-        problems.append(FieldProblem("username", f"The username '{username}' is already taken."))
+        problems.append(
+            FieldProblem("username", _("The username “%(value)s” is already taken."), {"value": username})
+        )
     else:
         try:
             User.username_validator(username)
@@ -69,7 +74,9 @@ def user_create(
         try:
             validate_email(email)
         except ValidationError:
-            problems.append(FieldProblem("email", f"'{email}' is not an e-mail address."))
+            problems.append(
+                FieldProblem("email", _("“%(value)s” is not an e-mail address."), {"value": email})
+            )
     candidate = User(username=username, email=email, first_name=first_name, last_name=last_name)
     if password is not None:
         try:
@@ -77,7 +84,7 @@ def user_create(
         except ValidationError as error:
             problems.append(FieldProblem("password", " ".join(error.messages)))
     if problems:
-        raise DomainError(ErrorCode.INVALID_VALUE, "The user cannot be created.", problems)
+        raise DomainError(ErrorCode.INVALID_VALUE, _("The user cannot be created."), problems=problems)
     with transaction.atomic():
         user = User(
             username=username, email=email, first_name=first_name, last_name=last_name, is_staff=is_staff
@@ -97,6 +104,32 @@ def user_create(
     return user
 
 
+def user_language_set(*, user: User, language: str, acting_user: User | None) -> User:
+    """Remember the language a user chose, so it follows them to other devices after they sign in."""
+    available = {code for code, _name in settings.LANGUAGES}
+    if language not in available:
+        raise _invalid(
+            "language",
+            _("“%(value)s” is not offered; choose one of %(codes)s."),
+            {"value": language, "codes": ", ".join(sorted(available))},
+        )
+    if user.preferred_language == language:
+        return user
+    with transaction.atomic():
+        before = {"preferred_language": user.preferred_language}
+        user.preferred_language = language
+        user.save(update_fields=["preferred_language"])
+        audit_record(
+            acting_user=acting_user,
+            workspace=None,
+            action="user.set_language",
+            obj=user,
+            before=before,
+            after={"preferred_language": language},
+        )
+    return user
+
+
 def _checked_profile(profile: WorkspaceProfile, *, existing: Workspace | None) -> WorkspaceProfile:
     profile = check_workspace_profile(profile)
     clash = Workspace.objects.filter(slug=profile.slug)
@@ -105,8 +138,9 @@ def _checked_profile(profile: WorkspaceProfile, *, existing: Workspace | None) -
     if clash.exists():
         raise DomainError(
             ErrorCode.ALREADY_EXISTS,
-            f"A workspace with the web address name '{profile.slug}' already exists; choose another.",
-            [FieldProblem("slug", f"'{profile.slug}' is taken.")],
+            _("A workspace with the web address name “%(slug)s” already exists; choose another."),
+            {"slug": profile.slug},
+            problems=[FieldProblem("slug", _("“%(slug)s” is taken."), {"slug": profile.slug})],
         )
     return profile
 
@@ -114,7 +148,7 @@ def _checked_profile(profile: WorkspaceProfile, *, existing: Workspace | None) -
 def workspace_create(*, profile: WorkspaceProfile, admin: User | None, acting_user: User | None) -> Workspace:
     """Create a workspace; ``admin`` (default: the acting user) becomes its first administrator."""
     if acting_user is not None and not acting_user.is_staff:
-        raise DomainError(ErrorCode.PERMISSION_DENIED, "Only staff users can create workspaces.")
+        raise DomainError(ErrorCode.PERMISSION_DENIED, _("Only staff users can create workspaces."))
     profile = _checked_profile(profile, existing=None)
     first_admin = admin or acting_user
     with transaction.atomic():
@@ -143,15 +177,22 @@ def workspace_update(
     require_permission(acting_user, workspace, Permission.EDIT_WORKSPACE)
     unknown = set(changes) - set(WORKSPACE_FIELDS)
     if unknown:
-        raise _invalid(sorted(unknown)[0], f"Unknown workspace field(s): {', '.join(sorted(unknown))}.")
+        raise _invalid(
+            sorted(unknown)[0],
+            _("Unknown workspace field(s): %(fields)s."),
+            {"fields": ", ".join(sorted(unknown))},
+        )
     with transaction.atomic():
         current = Workspace.objects.select_for_update().get(pk=workspace.pk)
         if expected_version is not None and current.version != expected_version:
             raise DomainError(
                 ErrorCode.CONFLICT,
-                f"Someone else changed this workspace while you were editing (you started from version "
-                f"{expected_version}; it is now version {current.version}). Reload the page to see their "
-                "changes, then make yours again.",
+                _(
+                    "Someone else changed this workspace while you were editing (you started from version "
+                    "%(yours)s; it is now version %(current)s). Reload the page to see their changes, then "
+                    "make yours again."
+                ),
+                {"yours": expected_version, "current": current.version},
             )
         before = snapshot(current, WORKSPACE_FIELDS)
         merged = {**before, **changes}
@@ -186,8 +227,9 @@ def _membership_insert(
     except IntegrityError as error:
         raise DomainError(
             ErrorCode.ALREADY_EXISTS,
-            f"{user.username} is already a member of {workspace.name}; change their role instead.",
-            [FieldProblem("user", f"{user.username} is already a member.")],
+            _("%(user)s is already a member of %(workspace)s; change their role instead."),
+            {"user": user.username, "workspace": workspace.name},
+            problems=[FieldProblem("user", _("%(user)s is already a member."), {"user": user.username})],
         ) from error
     audit_record(
         acting_user=acting_user,
@@ -204,7 +246,9 @@ def _role(value: str) -> Role:
         return Role(value)
     except ValueError as error:
         raise _invalid(
-            "role", f"'{value}' is not a role; choose one of {', '.join(role.value for role in Role)}."
+            "role",
+            _("“%(value)s” is not a role; choose one of %(roles)s."),
+            {"value": value, "roles": ", ".join(role.value for role in Role)},
         ) from error
 
 
@@ -212,7 +256,9 @@ def membership_add(*, workspace: Workspace, user: User, role: str, acting_user: 
     require_permission(acting_user, workspace, Permission.MANAGE_MEMBERS)
     resolved = _role(role)
     if not user.is_active:
-        raise _invalid("user", f"{user.username}'s account is deactivated; reactivate it first.")
+        raise _invalid(
+            "user", _("The account of %(user)s is deactivated; reactivate it first."), {"user": user.username}
+        )
     with transaction.atomic():
         return _membership_insert(workspace=workspace, user=user, role=resolved, acting_user=acting_user)
 
@@ -222,8 +268,8 @@ def _ensure_another_admin(membership: Membership) -> None:
     if membership.role == Role.ADMIN.value and not admins.exclude(pk=membership.pk).exists():
         raise DomainError(
             ErrorCode.LAST_ADMIN,
-            f"{membership.user.username} is the last administrator of {membership.workspace.name}; make "
-            "someone else administrator first.",
+            _("%(user)s is the last administrator of %(workspace)s; make someone else administrator first."),
+            {"user": membership.user.username, "workspace": membership.workspace.name},
         )
 
 
@@ -276,10 +322,10 @@ def api_token_hash(raw_key: str) -> str:
 def api_token_create(*, user: User, name: str, acting_user: User | None) -> tuple[ApiToken, str]:
     """Create a personal token; returns the token and its secret, which is never stored or shown again."""
     if acting_user is not None and acting_user.pk != user.pk:
-        raise DomainError(ErrorCode.PERMISSION_DENIED, "You can only create tokens for yourself.")
+        raise DomainError(ErrorCode.PERMISSION_DENIED, _("You can only create tokens for yourself."))
     name = name.strip()
     if not name or len(name) > 100:
-        raise _invalid("name", "Name the token (1–100 characters), e.g. 'Kobo sync laptop'.")
+        raise _invalid("name", _("Name the token (1–100 characters), e.g. “Kobo sync laptop”."))
     raw_key = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(
@@ -297,7 +343,7 @@ def api_token_create(*, user: User, name: str, acting_user: User | None) -> tupl
 
 def api_token_revoke(*, token: ApiToken, acting_user: User | None) -> ApiToken:
     if acting_user is not None and acting_user.pk != token.user_id:
-        raise DomainError(ErrorCode.NOT_FOUND, "No such token.")
+        raise DomainError(ErrorCode.NOT_FOUND, _("No such token."))
     if token.revoked_at is not None:
         return token
     with transaction.atomic():

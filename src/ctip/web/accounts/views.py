@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -11,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from ctip.core.access import Permission
 from ctip.core.errors import DomainError
@@ -45,8 +47,22 @@ class LoginView(auth_views.LoginView):
         return super().form_invalid(form)
 
     def form_valid(self, form):
-        login_failures_clear(username=form.get_user().username)
-        return super().form_valid(form)
+        user = form.get_user()
+        login_failures_clear(username=user.username)
+        response = super().form_valid(form)
+        if user.preferred_language:
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.preferred_language, samesite="Lax")
+        return response
+
+
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    """Django's language switch, plus remembering the choice for a signed-in user."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in {code for code, _name in settings.LANGUAGES}:
+        services.user_language_set(user=request.user, language=language, acting_user=request.user)
+    return response
 
 
 @login_required
@@ -176,7 +192,7 @@ def member_role(request: HttpRequest, membership: str) -> HttpResponse:
                 membership=found, role=form.cleaned_data["role"], acting_user=request.user
             )
         except DomainError as error:
-            messages.error(request, error.message)
+            messages.error(request, error.render(_))
         else:
             messages.success(request, _("Role of %(user)s changed.") % {"user": found.user.username})
     return redirect("workspace-members", workspace=request.workspace.slug)
@@ -189,7 +205,7 @@ def member_remove(request: HttpRequest, membership: str) -> HttpResponse:
     try:
         services.membership_remove(membership=found, acting_user=request.user)
     except DomainError as error:
-        messages.error(request, error.message)
+        messages.error(request, error.render(_))
     else:
         messages.success(request, _("%(user)s removed from the workspace.") % {"user": found.user.username})
     return redirect("workspace-members", workspace=request.workspace.slug)

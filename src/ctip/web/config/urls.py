@@ -26,7 +26,7 @@ urlpatterns = [
     path("accounts/tokens/", account_views.api_tokens, name="api-tokens"),
     path("accounts/tokens/<uuid:token>/revoke/", account_views.api_token_revoke, name="api-token-revoke"),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", account_views.language_set, name="set_language"),
     path("workspaces/new/", account_views.workspace_create, name="workspace-create"),
     path("w/<slug:workspace>/", include(workspace_urls)),
     path("api/v1/", api.urls),
