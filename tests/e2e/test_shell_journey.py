@@ -69,7 +69,7 @@ def test_sign_in_switch_language_and_workspace_and_read_the_audit_log(
     assert "2027" in table.inner_text() and "2028" in table.inner_text()
     page.get_by_label("Action").select_option("workspace.update")
     expect(table.locator("tbody tr")).to_have_count(1)
-    assert "plan_end_year" in table.inner_text()
+    assert "plan period: last year" in table.inner_text()
     screenshot(page, "05-audit-filtered-en")
 
 
