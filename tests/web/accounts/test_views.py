@@ -315,3 +315,31 @@ def test_an_unknown_language_changes_nothing(client, admin_user):
     client.post("/i18n/setlang/", {"language": "xx", "next": "/"})
     admin_user.refresh_from_db()
     assert admin_user.preferred_language == ""
+
+
+@pytest.mark.django_db
+def test_password_change_is_audited_without_the_secret(client, admin_user):
+    client.force_login(admin_user)
+    new = "an-even-longer-password-2027"
+    response = client.post(
+        "/accounts/password_change/",
+        {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+    )
+    assert response.status_code == 302
+    admin_user.refresh_from_db()
+    assert admin_user.check_password(new)
+    entry = AuditEntry.objects.get(action="user.set_password", actor=admin_user)
+    assert new not in str(entry.changes)
+
+
+@pytest.mark.django_db
+def test_a_weak_new_password_is_refused_with_reasons(client, admin_user):
+    client.force_login(admin_user)
+    response = client.post(
+        "/accounts/password_change/",
+        {"old_password": PASSWORD, "new_password1": "123", "new_password2": "123"},
+    )
+    assert response.status_code == 200
+    assert "too short" in response.content.decode()
+    admin_user.refresh_from_db()
+    assert admin_user.check_password(PASSWORD)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -41,6 +41,28 @@ class ThrottledAuthenticationForm(AuthenticationForm):
                 self.error_messages["throttled"], code="throttled", params={"minutes": minutes}
             )
         return super().clean()
+
+
+class AuditedSetPasswordForm(SetPasswordForm):
+    """Password reset: the new password is stored through the audited service."""
+
+    def save(self, commit: bool = True) -> User:
+        from ctip.web.accounts.services import user_password_set
+
+        return user_password_set(
+            user=self.user, password=self.cleaned_data["new_password1"], acting_user=self.user
+        )
+
+
+class AuditedPasswordChangeForm(PasswordChangeForm):
+    """Password change: the new password is stored through the audited service."""
+
+    def save(self, commit: bool = True) -> User:
+        from ctip.web.accounts.services import user_password_set
+
+        return user_password_set(
+            user=self.user, password=self.cleaned_data["new_password1"], acting_user=self.user
+        )
 
 
 class WorkspaceForm(forms.Form):

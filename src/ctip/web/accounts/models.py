@@ -92,7 +92,9 @@ class Membership(models.Model):
     workspace = models.ForeignKey(
         Workspace, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("workspace")
     )
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user"))
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("user")
+    )
     role = models.CharField(_("role"), max_length=20, choices=ROLE_CHOICES)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 

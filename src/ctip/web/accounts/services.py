@@ -104,6 +104,25 @@ def user_create(
     return user
 
 
+def user_password_set(*, user: User, password: str, acting_user: User | None) -> User:
+    """Set a new password (already validated by the form or the caller). Audited without the secret."""
+    try:
+        validate_password(password, user=user)
+    except ValidationError as error:
+        raise _invalid("password", " ".join(error.messages)) from error
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        audit_record(
+            acting_user=acting_user,
+            workspace=None,
+            action="user.set_password",
+            obj=user,
+            changes={"password": ["(hidden)", "(changed)"]},
+        )
+    return user
+
+
 def user_language_set(*, user: User, language: str, acting_user: User | None) -> User:
     """Remember the language a user chose, so it follows them to other devices after they sign in."""
     available = {code for code, _name in settings.LANGUAGES}

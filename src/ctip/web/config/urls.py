@@ -1,8 +1,10 @@
 """URLs. Everything that belongs to a workspace lives under /w/<workspace>/ (see workspace_urls)."""
 
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from ctip.web.accounts import views as account_views
+from ctip.web.accounts.forms import AuditedPasswordChangeForm, AuditedSetPasswordForm
 from ctip.web.api import api
 from ctip.web.shell import views as shell_views
 
@@ -25,6 +27,16 @@ urlpatterns = [
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/tokens/", account_views.api_tokens, name="api-tokens"),
     path("accounts/tokens/<uuid:token>/revoke/", account_views.api_token_revoke, name="api-token-revoke"),
+    path(
+        "accounts/password_change/",
+        auth_views.PasswordChangeView.as_view(form_class=AuditedPasswordChangeForm),
+        name="password_change",
+    ),
+    path(
+        "accounts/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(form_class=AuditedSetPasswordForm),
+        name="password_reset_confirm",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", account_views.language_set, name="set_language"),
     path("workspaces/new/", account_views.workspace_create, name="workspace-create"),

@@ -20,6 +20,7 @@ ACTION_LABELS = {
     "membership.remove": _("Member removed"),
     "user.create": _("User created"),
     "user.set_language": _("Language chosen"),
+    "user.set_password": _("Password changed"),
     "api_token.create": _("API token created"),
     "api_token.revoke": _("API token revoked"),
 }
