@@ -11,8 +11,12 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ctip.core.errors import DomainError
+
+if TYPE_CHECKING:
+    from ctip.web.accounts.models import User, Workspace
 
 DEFAULT_SETTINGS = "ctip.web.config.settings.development"
 
@@ -30,7 +34,7 @@ def _migrate(verbosity: int = 0) -> None:
     call_command("migrate", interactive=False, verbosity=verbosity)
 
 
-def _user(username: str):
+def _user(username: str) -> User:
     from ctip.web.accounts.models import User
 
     user = User.objects.filter(username=username).first()
@@ -39,7 +43,7 @@ def _user(username: str):
     return user
 
 
-def _workspace(slug: str):
+def _workspace(slug: str) -> Workspace:
     from ctip.web.accounts.models import Workspace
 
     workspace = Workspace.objects.filter(slug=slug).first()

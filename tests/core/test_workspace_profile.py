@@ -76,3 +76,10 @@ def test_country_and_language_names_come_from_cldr():
     assert country_name("MU") == "Mauritius"
     assert country_name("MU", "fr") == "Maurice"
     assert language_name("rw", "fr") == "kinyarwanda"
+
+
+def test_country_list_in_french():
+    from ctip.core.workspace_profile import known_countries
+
+    assert known_countries("fr")["MU"] == "Maurice"
+    assert known_countries("xx-nonsense")["MU"] == "Mauritius"

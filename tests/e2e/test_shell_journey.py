@@ -96,3 +96,23 @@ def test_keyboard_users_can_skip_to_the_content(page, live_server, coordinator_w
     assert focused.strip() == "Skip to main content"
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "content"
+
+
+def test_a_wrong_value_in_the_settings_form_is_explained_in_french(
+    page, live_server, coordinator_with_two_workspaces, screenshot
+):
+    sign_in(page, live_server)
+    page.goto(f"{live_server.url}/w/mauritius/")
+    page.get_by_label("Language").select_option("fr")
+    page.get_by_role("button", name="Change").click()
+    page.goto(f"{live_server.url}/w/mauritius/settings/")
+    page.get_by_label("Devise").fill("QQQ")
+    page.get_by_label("Période du plan : dernière année").fill("2040")
+    page.get_by_role("button", name="Enregistrer").click()
+    page.wait_for_load_state()
+    screenshot(page, "08-settings-errors-fr")
+    assert page.get_by_text("« QQQ » n'est pas un code de devise ISO 4217").is_visible()
+    assert page.get_by_text("Une période de plan de 16 ans dépasse 10 ans").is_visible()
+    assert page.get_by_label("Pays").locator("option:checked").inner_text() == "Maurice (MU)"
+    page.goto(f"{live_server.url}/w/mauritius/")
+    assert page.get_by_text("2025–2028").is_visible()  # unchanged by the refused form

@@ -57,11 +57,16 @@ def language_name(code: str, language: str = "en") -> str:
     return str(locale.languages.get(code, code))
 
 
-def known_countries() -> dict[str, str]:
-    """ISO 3166-1 alpha-2 codes → English names (two-letter territories only, no regions such as ``001``)."""
+def known_countries(language: str = "en") -> dict[str, str]:
+    """ISO 3166-1 alpha-2 codes → names in ``language`` (two-letter territories only, no regions such as
+    ``001``)."""
+    try:
+        locale = Locale.parse(language)
+    except (ValueError, UnknownLocaleError):
+        locale = _english()
     return {
         code: str(name)
-        for code, name in _english().territories.items()
+        for code, name in locale.territories.items()
         if len(code) == 2 and code.isalpha() and code not in {"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB"}
     }
 

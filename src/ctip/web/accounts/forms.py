@@ -5,11 +5,11 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, SetPasswordForm
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from ctip.core.errors import DomainError
-from ctip.core.workspace_profile import known_countries, known_currencies
+from ctip.core.workspace_profile import known_countries
 from ctip.web.accounts.models import MONTH_CHOICES, ROLE_CHOICES, User, Workspace
 from ctip.web.accounts.throttling import client_address, login_blocked_minutes
 
@@ -89,17 +89,15 @@ class WorkspaceForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        countries = sorted(known_countries().items(), key=lambda item: item[1])
+        countries = sorted(known_countries(get_language() or "en").items(), key=lambda item: item[1])
         self.fields["country"].choices = [
             ("", "—"),
             *[(code, f"{name} ({code})") for code, name in countries],
         ]
 
     def clean_currency(self) -> str:
-        value = self.cleaned_data["currency"].strip().upper()
-        if value not in known_currencies():
-            raise ValidationError(_("“%(value)s” is not an ISO 4217 currency code."), params={"value": value})
-        return value
+        # Checked with every other rule in ctip.core.workspace_profile, so all problems show at once.
+        return str(self.cleaned_data["currency"]).strip().upper()
 
     def clean_languages(self) -> tuple[str, ...]:
         return tuple(

@@ -10,12 +10,19 @@ Which role grants which permission is decided in ``ctip.core.access``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 
 from ctip.core.access import Permission, role_allows
 from ctip.core.errors import DomainError, ErrorCode, _
 from ctip.web.accounts.models import Membership, User, Workspace
+
+ViewFunction = Callable[..., HttpResponse]
 
 
 def membership_for(user: User | None, workspace: Workspace) -> Membership | None:
@@ -61,22 +68,20 @@ def may(membership: Membership | None, permission: Permission) -> bool:
     return membership is not None and role_allows(membership.role, permission)
 
 
-def workspace_view(permission: Permission = Permission.VIEW_WORKSPACE):
+def workspace_view(
+    permission: Permission = Permission.VIEW_WORKSPACE,
+) -> Callable[[ViewFunction], ViewFunction]:
     """Decorator for views under ``/w/<workspace>/``: resolves the workspace from the URL, refuses
     non-members with 404, sets ``request.workspace`` and ``request.membership``."""
-    from functools import wraps
 
-    from django.contrib.auth.views import redirect_to_login
-
-    def decorator(view):
+    def decorator(view: ViewFunction) -> ViewFunction:
         @wraps(view)
-        def wrapper(request, *args, workspace: str, **kwargs):
+        def wrapper(request: HttpRequest, *args: Any, workspace: str, **kwargs: Any) -> HttpResponse:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             request.workspace, request.membership = workspace_access(request.user, workspace, permission)
             return view(request, *args, **kwargs)
 
-        wrapper.workspace_permission = permission  # type: ignore[attr-defined]
         return wrapper
 
     return decorator
