@@ -53,6 +53,19 @@ def _workspace(slug: str) -> Workspace:
     return workspace
 
 
+def _only_workspace() -> Workspace:
+    from ctip.core.errors import ErrorCode
+    from ctip.web.accounts.models import Workspace
+
+    slugs = list(Workspace.objects.order_by("slug").values_list("slug", flat=True))
+    if len(slugs) != 1:
+        raise DomainError(
+            ErrorCode.REQUIRED,
+            f"Say which workspace to back up with --workspace ({', '.join(slugs) or 'there are none yet'}).",
+        )
+    return Workspace.objects.get()
+
+
 def _not_found(message: str) -> DomainError:
     from ctip.core.errors import ErrorCode
 
@@ -171,9 +184,10 @@ def cmd_backup(args: argparse.Namespace) -> int:
     from ctip.formats.backup import backup_write
     from ctip.web.workspace_backup import workspace_backup
 
-    document = workspace_backup(workspace=_workspace(args.workspace), acting_user=None)
+    workspace = _workspace(args.workspace) if args.workspace else _only_workspace()
+    document = workspace_backup(workspace=workspace, acting_user=None)
     backup_write(document, Path(args.file))
-    print(f"Backed up workspace '{args.workspace}' to {args.file}.")
+    print(f"Backed up workspace '{workspace.slug}' to {args.file}.")
     return 0
 
 
@@ -279,7 +293,9 @@ def build_parser() -> argparse.ArgumentParser:
         "personal data.",
     )
     backup.add_argument("file", help="the backup file to write")
-    backup.add_argument("--workspace", required=True, help="slug of the workspace to back up")
+    backup.add_argument(
+        "--workspace", help="slug of the workspace to back up (may be left out when there is only one)"
+    )
     backup.set_defaults(handler=cmd_backup)
 
     restore = commands.add_parser(

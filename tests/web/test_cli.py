@@ -150,3 +150,11 @@ def test_every_command_has_help_and_is_documented():
     for name, sub in commands.items():
         assert sub.format_help().strip(), name
         assert f"ctip {name}" in docs, f"`ctip {name}` is not in docs/cli.md (run `make docs`)"
+
+
+def test_backup_needs_a_workspace_name_when_there_are_several(demo_folder, tmp_path):
+    folder, _ = demo_folder
+    result = ctip("backup", str(tmp_path / "b.json"), cwd=folder)
+    assert result.returncode == 2
+    assert "--workspace (mauritius, rwanda)" in result.stderr
+    assert not (tmp_path / "b.json").exists()
