@@ -9,7 +9,9 @@ missing object; a member's GET of the same URL is the control that the URL is re
 
 from __future__ import annotations
 
+import importlib
 import re
+from pathlib import Path
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -74,12 +76,18 @@ def fill(route: str, values: dict[str, str]) -> str:
 
 @pytest.fixture
 def parameter_values(workspace, make_member):
+    """Real objects of the target workspace for every path parameter. Each app adds its own in
+    ``tests/web/<app>/isolation.py`` with a function ``isolation_parameters(workspace) -> dict[str, str]``."""
     member = make_member(workspace, "trainer")
-    return {
+    values = {
         "workspace": workspace.slug,
         "membership": str(member.uuid),
         "phase": "inception",
     }
+    for module_path in sorted(Path(__file__).parents[1].glob("*/isolation.py")):
+        module = importlib.import_module(f"tests.web.{module_path.parent.name}.isolation")
+        values.update(module.isolation_parameters(workspace))
+    return values
 
 
 def workspace_routes() -> list[str]:

@@ -173,3 +173,18 @@ class LoginFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} from {self.address or 'unknown address'}"
+
+
+class WorkspaceOwned(models.Model):
+    """Fields every workspace-owned record has: a public UUID, the owning workspace, timestamps and a
+    version number for optimistic locking (two people editing the same record get a conflict, not a
+    silent overwrite)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True

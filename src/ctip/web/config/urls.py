@@ -19,6 +19,10 @@ workspace_urls = [
     path("audit/", account_views.audit_log, name="workspace-audit"),
     path("audit/export.csv", account_views.audit_export, name="workspace-audit-export"),
     path("backup.json", account_views.backup_download, name="workspace-backup"),
+    path("stakeholders/", include("ctip.web.stakeholders.urls")),
+    path("", include("ctip.web.desk_review.urls")),
+    path("meetings/", include("ctip.web.meetings.urls")),
+    path("inception/", include("ctip.web.inception.urls")),
 ]
 
 urlpatterns = [

@@ -9,11 +9,18 @@ from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
+class PhaseLink:
+    url_name: str  # a workspace URL name, reversed with the workspace slug
+    title: Promise
+
+
+@dataclass(frozen=True)
 class Phase:
     slug: str
     title: Promise
     summary: Promise
     steps: tuple[Promise, ...]
+    links: tuple[PhaseLink, ...] = ()
 
 
 PHASES: tuple[Phase, ...] = (
@@ -26,6 +33,15 @@ PHASES: tuple[Phase, ...] = (
             _("Review the law against the Palermo Protocol checklist"),
             _("Collect the literature and earlier assessments"),
             _("Present the inception report at the inception meeting"),
+        ),
+        (
+            PhaseLink("stakeholder-list", _("Stakeholder registry")),
+            PhaseLink("stakeholder-mapping", _("Stakeholder mapping")),
+            PhaseLink("legal-review", _("Legal desk review")),
+            PhaseLink("library-list", _("Literature library")),
+            PhaseLink("meeting-list", _("Meetings")),
+            PhaseLink("inception-sampling", _("TNA sampling plan")),
+            PhaseLink("inception-report", _("Inception report and deck")),
         ),
     ),
     Phase(

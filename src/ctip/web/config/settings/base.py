@@ -40,6 +40,10 @@ INSTALLED_APPS = [
     "ninja",
     "ctip.web.accounts",
     "ctip.web.shell",
+    "ctip.web.stakeholders",
+    "ctip.web.desk_review",
+    "ctip.web.meetings",
+    "ctip.web.inception",
 ]
 
 MIDDLEWARE = [
