@@ -30,8 +30,17 @@ messages: $(MESSAGES) ## compile the translation catalogues
 messages-update: $(INSTALLED) ## collect new strings (code and templates) into the French catalogue
 	cd src/ctip && ../../$(BIN)/django-admin makemessages -l fr --settings=ctip.web.config.settings.test --ignore='web/*/migrations/*' --no-obsolete
 
-browser: ## install Debian's Chromium for the browser tests (when missing and running as root)
-	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && (apt-get install -y -q chromium >/dev/null || (apt-get update -q && apt-get install -y -q chromium >/dev/null)); } || { echo "Chromium is missing: install Debian's chromium package"; exit 1; }
+
+browser: ## install the test tools from Debian when missing (Chromium, LibreOffice headless, poppler), as root
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v soffice >/dev/null || missing="$$missing libreoffice-writer-nogui libreoffice-impress-nogui libreoffice-calc-nogui"; \
+	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" != 0 ]; then echo "Missing test tools:$$missing (install them with apt-get as root)"; exit 1; fi; \
+	  echo "Installing$$missing from Debian"; \
+	  apt-get install -y -q $$missing >/dev/null 2>&1 || (apt-get update -q >/dev/null && apt-get install -y -q $$missing >/dev/null); \
+	fi
 
 lint: install ## ruff, ruff format --check, mypy, import-linter, makemigrations --check
 	$(BIN)/ruff check src tests scripts
