@@ -21,6 +21,7 @@ SEX_CHOICES = [
 class OrganisationType(models.Model):
     """The workspace's editable list of organisation types (seeded from the HTCDS-based default list)."""
 
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="organisation_types")
     code = models.SlugField(_("code"), max_length=40)
     label = models.CharField(_("label"), max_length=100)
@@ -45,8 +46,8 @@ class Organisation(WorkspaceOwned):
     name = models.CharField(_("name"), max_length=250)
     acronym = models.CharField(_("acronym"), max_length=40, blank=True)
     type = models.CharField(_("type"), max_length=40)
-    sector = models.CharField(_("sector"), max_length=20)
-    level = models.CharField(_("level"), max_length=20)
+    sector = models.CharField(_("sector"), max_length=20, blank=True)
+    level = models.CharField(_("level"), max_length=20, blank=True)
     location = models.CharField(_("location"), max_length=100, blank=True)
     parent = models.ForeignKey(
         "self",
