@@ -201,6 +201,56 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_stakeholders_import(args: argparse.Namespace) -> int:
+    from ctip.web.stakeholders.services import (
+        CREATE,
+        UPDATE,
+        stakeholder_import_apply,
+        stakeholder_import_preview,
+    )
+
+    workspace = _workspace(args.workspace)
+    path = Path(args.file)
+    if not path.is_file():
+        raise _not_found(f"There is no file at {path}.")
+    data = path.read_bytes()
+    if args.dry_run:
+        preview = stakeholder_import_preview(
+            workspace=workspace, data=data, filename=path.name, acting_user=None
+        )
+    else:
+        preview = stakeholder_import_apply(
+            workspace=workspace, data=data, filename=path.name, acting_user=None
+        ).preview
+    created = sum(1 for row in preview.rows if row.action == CREATE)
+    updated = sum(1 for row in preview.rows if row.action == UPDATE)
+    unchanged = len(preview.rows) - created - updated
+    verb = "Would create" if args.dry_run else "Created"
+    print(f"{verb} {created}, updated {updated}, left {unchanged} unchanged ({path.name}).")
+    for row in preview.rows:
+        if row.action == UPDATE:
+            changes = "; ".join(f"{c.column}: {c.before!r} → {c.after!r}" for c in row.changes)
+            print(f"  row {row.row} {row.key}: {changes}")
+    return 0
+
+
+def cmd_report_inception(args: argparse.Namespace) -> int:
+    from ctip.web.inception.report import inception_documents
+
+    workspace = _workspace(args.workspace)
+    documents = inception_documents(workspace, language=args.language)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(documents.docx)
+    print(f"Wrote the inception report to {out}.")
+    if args.deck:
+        deck = Path(args.deck)
+        deck.parent.mkdir(parents=True, exist_ok=True)
+        deck.write_bytes(documents.pptx)
+        print(f"Wrote the inception meeting deck to {deck}.")
+    return 0
+
+
 # --- parser ---------------------------------------------------------------------------------------------
 
 

@@ -90,6 +90,19 @@ def _demo_workspace(profile: WorkspaceProfile, admin: User) -> Workspace:
     return workspace
 
 
+def _demo_programme(workspace: Workspace, admin: User) -> None:
+    """The Mauritius programme's fictional data, app by app (each step is idempotent)."""
+    from ctip.web.desk_review.demo import demo_desk_review
+    from ctip.web.inception.demo import demo_inception
+    from ctip.web.meetings.demo import demo_meetings
+    from ctip.web.stakeholders.demo import demo_stakeholders
+
+    demo_stakeholders(workspace=workspace, acting_user=admin)
+    demo_desk_review(workspace=workspace, acting_user=admin)
+    demo_inception(workspace=workspace, acting_user=admin)
+    demo_meetings(workspace=workspace, acting_user=admin)
+
+
 def demo_build(*, out_dir: Path) -> DemoResult:
     with transaction.atomic():
         admin = _demo_user(DEMO_USERNAME, "Demo", "Administrator (fictional)", staff=True)
@@ -104,8 +117,10 @@ def demo_build(*, out_dir: Path) -> DemoResult:
                     services.membership_add(
                         workspace=workspace, user=people[username], role=role, acting_user=admin
                     )
+        _demo_programme(workspaces[0], admin)
     out_dir.mkdir(parents=True, exist_ok=True)
     manifest: list[dict[str, str]] = []
+    manifest.extend(_inception_documents(workspaces[0], out_dir))
     for workspace in workspaces:
         manifest.extend(_workspace_documents(workspace, admin, out_dir))
     manifest.append(_openapi_document(out_dir))
@@ -137,6 +152,30 @@ def _workspace_documents(workspace: Workspace, admin: User, out_dir: Path) -> li
         _entry("workspace-backup", backup_path, out_dir, f"{workspace.name}: full workspace backup (JSON)"),
         _entry("audit-log", audit_path, out_dir, f"{workspace.name}: audit log (CSV)"),
     ]
+
+
+def _inception_documents(workspace: Workspace, out_dir: Path) -> list[dict[str, str]]:
+    from ctip.web.inception.report import inception_documents
+
+    folder = out_dir / workspace.slug
+    folder.mkdir(parents=True, exist_ok=True)
+    entries: list[dict[str, str]] = []
+    for language in ("en", "fr"):
+        documents = inception_documents(workspace, language=language)
+        suffix = "" if language == "en" else f"-{language}"
+        report_path = folder / f"inception-report{suffix}.docx"
+        report_path.write_bytes(documents.docx)
+        deck_path = folder / f"inception-meeting-deck{suffix}.pptx"
+        deck_path.write_bytes(documents.pptx)
+        entries += [
+            _entry(
+                "inception-report", report_path, out_dir, f"{workspace.name}: inception report ({language})"
+            ),
+            _entry(
+                "inception-deck", deck_path, out_dir, f"{workspace.name}: inception meeting deck ({language})"
+            ),
+        ]
+    return entries
 
 
 def _openapi_document(out_dir: Path) -> dict[str, str]:

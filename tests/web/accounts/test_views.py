@@ -343,3 +343,12 @@ def test_a_weak_new_password_is_refused_with_reasons(client, admin_user):
     assert "too short" in response.content.decode()
     admin_user.refresh_from_db()
     assert admin_user.check_password(PASSWORD)
+
+
+def test_audit_action_labels_cover_every_app():
+    from ctip.web.accounts.templatetags.audit_display import action_label
+
+    assert action_label("membership.add") == "Member added"
+    assert action_label("organisation.create") == "Organisation created"
+    assert action_label("checklistassessment.update") == "Checklist assessment changed"
+    assert action_label("unknown.thing") == "unknown.thing"

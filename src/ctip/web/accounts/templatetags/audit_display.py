@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Model
 from django.utils.translation import gettext_lazy as _
 
 from ctip.web.accounts.models import AuditEntry
@@ -26,9 +27,29 @@ ACTION_LABELS = {
 }
 
 
+VERB_LABELS = {
+    "create": _("%(what)s created"),
+    "update": _("%(what)s changed"),
+    "delete": _("%(what)s deleted"),
+    "import": _("%(what)s imported"),
+    "upload": _("%(what)s uploaded"),
+}
+
+
+def _model_named(model_name: str) -> type[Model] | None:
+    return next((model for model in apps.get_models() if model._meta.model_name == model_name), None)
+
+
 @register.filter
 def action_label(action: str) -> str:
-    return str(ACTION_LABELS.get(action, action))
+    """A known action's label; otherwise "<model> created/changed/…" from the model's verbose name."""
+    if action in ACTION_LABELS:
+        return str(ACTION_LABELS[action])
+    model_name, _dot, verb = action.partition(".")
+    model = _model_named(model_name)
+    if model is None or verb not in VERB_LABELS:
+        return action
+    return str(VERB_LABELS[verb]) % {"what": str(model._meta.verbose_name).capitalize()}
 
 
 @register.simple_tag
