@@ -357,6 +357,40 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("file", help="a file written by ctip backup")
     restore.set_defaults(handler=cmd_restore)
 
+    stakeholders = commands.add_parser("stakeholders", help="the stakeholder registry")
+    stakeholder_commands = stakeholders.add_subparsers(
+        dest="stakeholders_command", metavar="ACTION", required=True
+    )
+    stakeholder_import = stakeholder_commands.add_parser(
+        "import",
+        help="import organisations from a CSV or XLSX file",
+        description="Import organisations into a workspace's registry from CSV (comma or semicolon) or XLSX, "
+        "with the columns of the import template (download it from the registry's Import page). All or "
+        "nothing: any problem is reported with its row and column, and nothing is saved. Rows are matched "
+        "by id or acronym, so importing the same file again changes nothing.",
+    )
+    stakeholder_import.add_argument("file", help="the CSV or XLSX file")
+    stakeholder_import.add_argument("--workspace", required=True, help="workspace slug")
+    stakeholder_import.add_argument(
+        "--dry-run", action="store_true", help="show what would change, save nothing"
+    )
+    stakeholder_import.set_defaults(handler=cmd_stakeholders_import)
+
+    report = commands.add_parser("report", help="generate reports and decks from a workspace")
+    report_commands = report.add_subparsers(dest="report_command", metavar="REPORT", required=True)
+    inception = report_commands.add_parser(
+        "inception",
+        help="the inception report (DOCX) and, with --deck, the inception meeting deck (PPTX)",
+        description="Generate the inception report from the workspace: background, objectives, methodology "
+        "with the sampling plan, stakeholder mapping, literature review, legal review and gaps, timeline, "
+        "tools and risks. Uses the workspace's own Word template when one was uploaded.",
+    )
+    inception.add_argument("--workspace", required=True, help="workspace slug")
+    inception.add_argument("--out", required=True, help="the .docx file to write")
+    inception.add_argument("--deck", help="also write the meeting deck to this .pptx file")
+    inception.add_argument("--language", choices=["en", "fr"], default="en", help="language (default: en)")
+    inception.set_defaults(handler=cmd_report_inception)
+
     manage = commands.add_parser(
         "manage", help="run a Django management command (e.g. ctip manage check --deploy)"
     )
@@ -381,6 +415,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     _setup_django()
     handler: Callable[[argparse.Namespace], int] = args.handler
     try:
+        _migrate()  # every command works on a fresh database: create or upgrade the tables first
         return handler(args)
     except DomainError as error:
         print(f"error: {error.message}", file=sys.stderr)

@@ -158,3 +158,81 @@ def test_backup_needs_a_workspace_name_when_there_are_several(demo_folder, tmp_p
     assert result.returncode == 2
     assert "--workspace (mauritius, rwanda)" in result.stderr
     assert not (tmp_path / "b.json").exists()
+
+
+def test_demo_writes_the_inception_report_and_deck(demo_folder):
+    from docx import Document
+    from pptx import Presentation
+
+    folder, _ = demo_folder
+    manifest = json.loads((folder / "out" / "manifest.json").read_text())
+    kinds = {entry["kind"]: entry["path"] for entry in manifest}
+    assert {"inception-report", "inception-deck"} <= set(kinds)
+    document = Document(str(folder / "out" / kinds["inception-report"]))
+    assert any(p.text == "Stakeholder mapping" for p in document.paragraphs)
+    assert len(Presentation(str(folder / "out" / kinds["inception-deck"])).slides) > 5
+
+
+def test_stakeholders_import_and_report_from_the_command_line(tmp_path):
+    from docx import Document
+
+    from ctip.web.stakeholders.demo import demo_registry_csv
+
+    assert (
+        ctip(
+            "user", "add", "anjali", "--password-stdin", cwd=tmp_path, stdin="a-good-long-password-2026\n"
+        ).returncode
+        == 0
+    )
+    assert (
+        ctip(
+            "workspace",
+            "create",
+            "--slug",
+            "mauritius",
+            "--name",
+            "Mauritius",
+            "--country",
+            "MU",
+            "--currency",
+            "MUR",
+            "--plan-start",
+            "2025",
+            "--plan-end",
+            "2027",
+            "--admin",
+            "anjali",
+            cwd=tmp_path,
+        ).returncode
+        == 0
+    )
+    registry = tmp_path / "registry.csv"
+    registry.write_bytes(demo_registry_csv())
+    dry = ctip("stakeholders", "import", str(registry), "--workspace", "mauritius", "--dry-run", cwd=tmp_path)
+    assert dry.returncode == 0, dry.stderr
+    assert dry.stdout.startswith("Would create 42")
+    applied = ctip("stakeholders", "import", str(registry), "--workspace", "mauritius", cwd=tmp_path)
+    assert applied.stdout.startswith("Created 42")
+    again = ctip("stakeholders", "import", str(registry), "--workspace", "mauritius", cwd=tmp_path)
+    assert again.stdout.startswith("Created 0, updated 0, left 42 unchanged")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("id;name;type\nX1;Police;not-a-type\n", encoding="utf-8")
+    refused = ctip("stakeholders", "import", str(bad), "--workspace", "mauritius", cwd=tmp_path)
+    assert refused.returncode == 2
+    assert "row 2" in refused.stderr and "type" in refused.stderr
+    report = ctip(
+        "report",
+        "inception",
+        "--workspace",
+        "mauritius",
+        "--out",
+        str(tmp_path / "r.docx"),
+        "--deck",
+        str(tmp_path / "d.pptx"),
+        "--language",
+        "fr",
+        cwd=tmp_path,
+    )
+    assert report.returncode == 0, report.stderr
+    assert Document(str(tmp_path / "r.docx")).paragraphs
+    assert (tmp_path / "d.pptx").stat().st_size > 10_000

@@ -489,6 +489,28 @@ def inception_report(workspace: Workspace, *, language: str = "en") -> tuple[Rep
     return report, charts
 
 
+def _largest_rows(table: Table, *, keep: int) -> Table:
+    """The ``keep`` organisations with the most respondents, the others summed on one line, and the total
+    (the last row), so the slide fits on one page."""
+    body, total = list(table.rows[:-1]), table.rows[-1]
+    if len(body) <= keep:
+        return table
+
+    def respondents(row: tuple[str, ...]) -> int:
+        return int("".join(ch for ch in row[-1] if ch.isdigit()) or 0)
+
+    body.sort(key=respondents, reverse=True)
+    rest = body[keep:]
+    others = ngettext("%(count)s other organisation", "%(count)s other organisations", len(rest)) % {
+        "count": len(rest)
+    }
+    summed = [
+        _number(sum(int("".join(ch for ch in row[index] if ch.isdigit()) or 0) for row in rest))
+        for index in range(1, len(table.header))
+    ]
+    return Table(table.caption, table.header, (*body[:keep], (others, *summed), total))
+
+
 def inception_deck(
     workspace: Workspace, report: Report, charts: dict[str, Chart], *, language: str = "en"
 ) -> Deck:
@@ -514,7 +536,7 @@ def inception_deck(
         ]
         sampling = by_caption.get(_("Survey respondents planned per organisation"))
         if sampling is not None:
-            slides.append(Slide(_("Who will answer the survey"), table=sampling))
+            slides.append(Slide(_("Who will answer the survey"), table=_largest_rows(sampling, keep=10)))
         slides += [
             Slide(_("Stakeholders: influence and interest"), image_png=_chart_png(charts["grid"])),
             Slide(_("Referral network"), image_png=_chart_png(charts["network"])),
@@ -524,7 +546,11 @@ def inception_deck(
             slides.append(
                 Slide(
                     _("Gaps in the legal framework"),
-                    table=Table(gaps.caption, gaps.header[:3], tuple(row[:3] for row in gaps.rows)),
+                    table=Table(
+                        gaps.caption,
+                        (gaps.header[0], gaps.header[2]),
+                        tuple((row[0], row[2]) for row in gaps.rows),
+                    ),
                 )
             )
         if "timeline" in charts:
