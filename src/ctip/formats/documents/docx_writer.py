@@ -238,7 +238,7 @@ def _unclosed_field_problems(document: WordDocument) -> list[FieldProblem]:
             problems.append(
                 _problem(
                     _(
-                        "A field is not closed in the paragraph “%(text)s”: end each {{ with }}, and each {%% with %%}, in the same paragraph."
+                        "A field is not closed in the paragraph “%(text)s”: close every “{{” with “}}”, and every “{%%” with “%%}”, in the same paragraph."
                     ),
                     {"text": text.strip()[:80]},
                 )
