@@ -452,7 +452,7 @@ def _ensure_styles(document: WordDocument) -> None:
             style.paragraph_format.keep_with_next = True
             style.paragraph_format.space_before = Pt(12)
             style.element.get_or_add_pPr().append(
-                parse_xml(f'<w:outlineLvl {nsdecls("w")} w:val="{name[-1]}"/>')
+                parse_xml(f'<w:outlineLvl {nsdecls("w")} w:val="{int(name[-1]) - 1}"/>')
             )
         if name == TABLE_NOTE_STYLE:
             style.font.italic = True

@@ -256,6 +256,20 @@ def _stakeholder_mapping(workspace: Workspace) -> tuple[list[Block], dict[str, C
                 "Staff figures as reported by each organisation; see the registry for the date of each figure."
             ),
         ),
+        Table(
+            caption=_("Organisations and staff by sector"),
+            header=(_("Sector"), _("Organisations"), _("Staff: women"), _("Staff: men"), _("Staff: total")),
+            rows=tuple(
+                (
+                    labels.sector(row.value),
+                    _number(row.organisations),
+                    _number(row.staff_women),
+                    _number(row.staff_men),
+                    _number(row.staff_total),
+                )
+                for row in counts.by_sector
+            ),
+        ),
         Heading(_("Who does what along the response chain"), 2),
         Table(
             caption=_("Organisations by response-chain stage and pillar"),
@@ -451,6 +465,24 @@ def _inception_meeting(workspace: Workspace) -> list[Block]:
     decisions = [decision.text for decision in meeting.decisions.all()]
     if decisions:
         blocks += [Paragraph(_("Decisions:")), BulletList(tuple(decisions))]
+    actions = list(meeting.action_points.all())
+    if actions:
+        blocks.append(
+            Table(
+                caption=_("Action points agreed at the inception meeting"),
+                header=(_("Action"), _("Owner"), _("Due"), _("Status")),
+                rows=tuple(
+                    (
+                        action.text,
+                        action.owner or "—",
+                        formats.date_format(action.due_date, "j M Y") if action.due_date else "—",
+                        str(action.get_status_display()),
+                    )
+                    for action in actions
+                ),
+                column_widths_cm=(8.0, 3.6, 2.4, 2.0),
+            )
+        )
     return blocks
 
 

@@ -291,7 +291,11 @@ def organisation_update(
             problems=[FieldProblem(name, _("This field cannot be changed here.")) for name in unknown],
         )
     with transaction.atomic():
-        current = Organisation.objects.select_for_update(of=("self",)).select_related("parent").get(pk=organisation.pk)
+        current = (
+            Organisation.objects.select_for_update(of=("self",))
+            .select_related("parent")
+            .get(pk=organisation.pk)
+        )
         if expected_version is not None and current.version != expected_version:
             # record_update words the conflict; reaching it first keeps that message ahead of any other.
             return record_update(
