@@ -1,0 +1,1 @@
+"""Training needs assessment: the competency framework, survey instruments and survey submissions."""
