@@ -8,7 +8,7 @@ MESSAGES := src/ctip/web/locale/fr/LC_MESSAGES/django.mo
 PYTEST_ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help install messages messages-update browser lint test test-sqlite test-postgres demo serve clean docs
+.PHONY: help install messages messages-update browser lint test test-sqlite test-postgres demo serve clean docs bench
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -71,6 +71,9 @@ demo: install ## set everything up, build the demo, write out/ and serve at http
 
 serve: install ## serve the web app at http://127.0.0.1:8000
 	$(BIN)/ctip serve
+
+bench: install ## run the benchmarks and write BENCHMARKS.md (machine noted, ratios to a baseline of the same run)
+	$(BIN)/python -m benchmarks.run --out BENCHMARKS.md
 
 docs: install ## regenerate docs/cli.md from the command's help
 	COLUMNS=100 $(BIN)/python scripts/cli_docs.py > docs/cli.md

@@ -23,6 +23,8 @@ workspace_urls = [
     path("", include("ctip.web.desk_review.urls")),
     path("meetings/", include("ctip.web.meetings.urls")),
     path("inception/", include("ctip.web.inception.urls")),
+    path("tna/", include("ctip.web.tna.urls")),
+    path("qualitative/", include("ctip.web.qualitative.urls")),
 ]
 
 urlpatterns = [

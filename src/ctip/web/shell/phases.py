@@ -54,6 +54,12 @@ PHASES: tuple[Phase, ...] = (
             _("Analyse gaps (Borich, Locus for Focus) by sex, institution and location"),
             _("Write and validate the TNA report"),
         ),
+        (
+            PhaseLink("tna-competencies", _("Competency framework")),
+            PhaseLink("tna-instruments", _("Survey instruments")),
+            PhaseLink("tna-imports", _("Survey data")),
+            PhaseLink("qualitative-records", _("Interviews and focus groups")),
+        ),
     ),
     Phase(
         "plan",

@@ -44,6 +44,8 @@ INSTALLED_APPS = [
     "ctip.web.desk_review",
     "ctip.web.meetings",
     "ctip.web.inception",
+    "ctip.web.tna",
+    "ctip.web.qualitative",
 ]
 
 MIDDLEWARE = [
