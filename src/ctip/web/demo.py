@@ -95,12 +95,14 @@ def _demo_programme(workspace: Workspace, admin: User) -> None:
     from ctip.web.desk_review.demo import demo_desk_review
     from ctip.web.inception.demo import demo_inception
     from ctip.web.meetings.demo import demo_meetings
+    from ctip.web.qualitative.demo import demo_qualitative
     from ctip.web.stakeholders.demo import demo_stakeholders
 
     demo_stakeholders(workspace=workspace, acting_user=admin)
     demo_desk_review(workspace=workspace, acting_user=admin)
     demo_inception(workspace=workspace, acting_user=admin)
     demo_meetings(workspace=workspace, acting_user=admin)
+    demo_qualitative(workspace=workspace, acting_user=admin)
 
 
 def demo_build(*, out_dir: Path) -> DemoResult:
