@@ -1,0 +1,45 @@
+"""Real objects of the target workspace for the TNA routes' path parameters (see
+tests/web/accounts/test_isolation.py).
+
+``instrument`` is also the name of the desk review's legal-instrument parameter, and the isolation test
+keeps one value per name. The survey instrument made here therefore takes the UUID of the legal instrument
+that ``tests/web/desk_review/isolation.py`` made in the same workspace (that module runs first), so that
+the one value names a real object on both apps' routes."""
+
+from __future__ import annotations
+
+from ctip.web.desk_review.models import LegalInstrument
+from ctip.web.tna import services
+from ctip.web.tna.models import ImportBatch
+from tests.web.tna.factories import instrument_make, kobo_csv, kobo_row, registry_make
+
+
+def isolation_parameters(workspace) -> dict[str, str]:
+    registry_make(workspace)
+    instrument = instrument_make(workspace, title="Isolation survey")
+    legal = LegalInstrument.objects.filter(workspace=workspace).order_by("id").first()
+    if legal is not None:
+        type(instrument).objects.filter(pk=instrument.pk).update(uuid=legal.uuid)
+        instrument.refresh_from_db()
+    services.survey_import_apply(
+        workspace=workspace,
+        instrument=instrument,
+        data=kobo_csv([kobo_row(1), kobo_row(2, organisation="Nowhere")]),
+        filename="isolation.csv",
+        valid_rows_only=True,
+        acting_user=None,
+    )
+    competency = services.competency_create(
+        workspace=workspace,
+        code="ISO01",
+        title_en="Isolation competency",
+        pillar="protection",
+        chain_stage="identification",
+        level="foundational",
+        acting_user=None,
+    )
+    return {
+        "instrument": str(instrument.uuid),
+        "competency": str(competency.uuid),
+        "batch": str(ImportBatch.objects.get(workspace=workspace).uuid),
+    }
