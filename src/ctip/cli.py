@@ -17,6 +17,7 @@ from ctip.core.errors import DomainError
 
 if TYPE_CHECKING:
     from ctip.web.accounts.models import User, Workspace
+    from ctip.web.tna.models import SurveyInstrument
 
 DEFAULT_SETTINGS = "ctip.web.config.settings.development"
 
@@ -251,6 +252,95 @@ def cmd_report_inception(args: argparse.Namespace) -> int:
     return 0
 
 
+def _tna_instrument(workspace: Workspace, instrument: str | None) -> SurveyInstrument:
+    from ctip.web.tna import selectors
+
+    return selectors.instrument_chosen(workspace, instrument)
+
+
+def cmd_tna_import(args: argparse.Namespace) -> int:
+    from ctip.web.tna import services
+
+    workspace = _workspace(args.workspace)
+    path = Path(args.file)
+    if not path.is_file():
+        raise _not_found(f"There is no file at {path}.")
+    mapping = None
+    instrument = None
+    if args.mapping:
+        saved = services.column_mapping_named(workspace=workspace, name=args.mapping)
+        mapping = saved.mapping
+        instrument = saved.instrument if not args.instrument else None
+    if instrument is None:
+        instrument = _tna_instrument(workspace, args.instrument)
+    result = services.survey_import_apply(
+        workspace=workspace,
+        instrument=instrument,
+        data=path.read_bytes(),
+        filename=path.name,
+        mapping=mapping,
+        valid_rows_only=args.valid_rows_only,
+        acting_user=None,
+    )
+    print(
+        f"{path.name}: {result.created} created, {result.updated} updated, {result.unchanged} unchanged, "
+        f"{result.rejected} rejected."
+    )
+    if result.rejected_rows_csv:
+        rejected = path.with_name(f"{path.stem}-rejected.csv")
+        rejected.write_bytes(result.rejected_rows_csv)
+        print(f"The rejected rows, with the reason in a 'problem' column, are in {rejected}.")
+    return 0
+
+
+def cmd_tna_instrument(args: argparse.Namespace) -> int:
+    from ctip.web.tna import documents
+
+    workspace = _workspace(args.workspace)
+    out = Path(args.xlsform)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(documents.instrument_xlsform(_tna_instrument(workspace, args.instrument)))
+    print(f"Wrote the XLSForm to {out}; upload it to KoboToolbox or ODK Central.")
+    return 0
+
+
+def cmd_tna_pull_kobo(args: argparse.Namespace) -> int:
+    import os
+
+    from ctip.web.tna import services
+
+    workspace = _workspace(args.workspace)
+    token = os.environ.get(args.token_env, "")
+    if not token:
+        raise _not_found(
+            f"The environment variable {args.token_env} is empty; put the KoboToolbox API token in it."
+        )
+    instrument = _tna_instrument(workspace, args.instrument) if args.instrument else None
+    connection = services.kobo_connection_ensure(
+        workspace=workspace,
+        server_url=args.server,
+        asset_uid=args.asset,
+        instrument=instrument,
+        acting_user=None,
+    )
+
+    def progress(done: int, total: int | None) -> None:
+        print(f"\r  {done} of {total if total is not None else '?'} submissions received", end="", flush=True)
+
+    outcome = services.kobo_pull(
+        workspace=workspace, connection=connection, token=token, acting_user=None, on_progress=progress
+    )
+    print()
+    result = outcome.result
+    if result is None:
+        print("No new submissions.")
+    else:
+        print(
+            f"{result.created} created, {result.updated} updated, {result.unchanged} unchanged, {result.rejected} rejected."
+        )
+    return 0
+
+
 # --- parser ---------------------------------------------------------------------------------------------
 
 
@@ -390,6 +480,51 @@ def build_parser() -> argparse.ArgumentParser:
     inception.add_argument("--deck", help="also write the meeting deck to this .pptx file")
     inception.add_argument("--language", choices=["en", "fr"], default="en", help="language (default: en)")
     inception.set_defaults(handler=cmd_report_inception)
+
+    tna = commands.add_parser("tna", help="training needs assessment: instruments and survey data")
+    tna_commands = tna.add_subparsers(dest="tna_command", metavar="ACTION", required=True)
+    tna_import = tna_commands.add_parser(
+        "import",
+        help="import survey answers (KoboToolbox or ODK export, or any CSV/XLSX with a saved mapping)",
+        description="Import survey answers into a workspace. KoboToolbox CSV/XLSX and ODK Central CSV/zip "
+        "exports are recognised; other files need a column mapping saved on the import page (--mapping). "
+        "All or nothing unless --valid-rows-only, which imports the valid rows and writes the rejected ones, "
+        "with the reason, next to the file. Importing the same export again changes nothing.",
+    )
+    tna_import.add_argument("file", help="the export file")
+    tna_import.add_argument("--workspace", required=True, help="workspace slug")
+    tna_import.add_argument(
+        "--instrument", help="survey instrument id (may be left out when there is only one)"
+    )
+    tna_import.add_argument("--mapping", help="name of a saved column mapping")
+    tna_import.add_argument(
+        "--valid-rows-only", action="store_true", help="import the valid rows, write the rest"
+    )
+    tna_import.set_defaults(handler=cmd_tna_import)
+    tna_instrument = tna_commands.add_parser(
+        "instrument", help="write a survey instrument as an XLSForm for KoboToolbox or ODK Central"
+    )
+    tna_instrument.add_argument("--workspace", required=True, help="workspace slug")
+    tna_instrument.add_argument("--xlsform", required=True, help="the .xlsx file to write")
+    tna_instrument.add_argument(
+        "--instrument", help="survey instrument id (may be left out when there is only one)"
+    )
+    tna_instrument.set_defaults(handler=cmd_tna_instrument)
+    pull = tna_commands.add_parser(
+        "pull-kobo",
+        help="fetch new submissions from the KoboToolbox API",
+        description="Fetch the submissions newer than the last pull from a KoboToolbox project (API v2, pages "
+        "of up to 1,000, retried on server errors) and import them like an export file. The API token is "
+        "read from the environment variable named by --token-env and never stored.",
+    )
+    pull.add_argument("--workspace", required=True, help="workspace slug")
+    pull.add_argument("--server", required=True, help="e.g. https://kf.kobotoolbox.org")
+    pull.add_argument("--asset", required=True, help="the project's asset uid")
+    pull.add_argument("--token-env", required=True, help="name of the environment variable holding the token")
+    pull.add_argument(
+        "--instrument", help="survey instrument id (needed the first time when there are several)"
+    )
+    pull.set_defaults(handler=cmd_tna_pull_kobo)
 
     manage = commands.add_parser(
         "manage", help="run a Django management command (e.g. ctip manage check --deploy)"

@@ -238,3 +238,32 @@ def test_stakeholders_import_and_report_from_the_command_line(tmp_path):
     assert report.returncode == 0, report.stderr
     assert Document(str(tmp_path / "r.docx")).paragraphs
     assert (tmp_path / "d.pptx").stat().st_size > 10_000
+
+
+def test_tna_instrument_and_import_from_the_command_line(demo_folder, tmp_path):
+    from ctip.formats.xlsform import xlsform_problems
+
+    folder, _ = demo_folder
+    xlsform = tmp_path / "survey.xlsx"
+    written = ctip("tna", "instrument", "--workspace", "mauritius", "--xlsform", str(xlsform), cwd=folder)
+    assert written.returncode == 0, written.stderr
+    assert xlsform_problems(xlsform.read_bytes()) == []
+    broken = tmp_path / "answers.xlsx"
+    broken.write_bytes(b"this is not a spreadsheet")
+    refused = ctip("tna", "import", str(broken), "--workspace", "mauritius", cwd=folder)
+    assert refused.returncode == 2
+    assert "answers.xlsx" in refused.stderr or "Excel" in refused.stderr
+    missing_token = ctip(
+        "tna",
+        "pull-kobo",
+        "--workspace",
+        "mauritius",
+        "--server",
+        "https://kf.kobotoolbox.org",
+        "--asset",
+        "aBcD",
+        "--token-env",
+        "CTIP_TEST_NO_SUCH_VARIABLE",
+        cwd=folder,
+    )
+    assert missing_token.returncode == 2 and "CTIP_TEST_NO_SUCH_VARIABLE" in missing_token.stderr

@@ -97,8 +97,10 @@ def _demo_programme(workspace: Workspace, admin: User) -> None:
     from ctip.web.meetings.demo import demo_meetings
     from ctip.web.qualitative.demo import demo_qualitative
     from ctip.web.stakeholders.demo import demo_stakeholders
+    from ctip.web.tna.demo import demo_tna
 
     demo_stakeholders(workspace=workspace, acting_user=admin)
+    demo_tna(workspace=workspace, acting_user=admin)
     demo_desk_review(workspace=workspace, acting_user=admin)
     demo_inception(workspace=workspace, acting_user=admin)
     demo_meetings(workspace=workspace, acting_user=admin)
@@ -123,6 +125,7 @@ def demo_build(*, out_dir: Path) -> DemoResult:
     out_dir.mkdir(parents=True, exist_ok=True)
     manifest: list[dict[str, str]] = []
     manifest.extend(_inception_documents(workspaces[0], out_dir))
+    manifest.extend(_tna_documents(workspaces[0], out_dir))
     for workspace in workspaces:
         manifest.extend(_workspace_documents(workspace, admin, out_dir))
     manifest.append(_openapi_document(out_dir))
@@ -177,6 +180,35 @@ def _inception_documents(workspace: Workspace, out_dir: Path) -> list[dict[str, 
                 "inception-deck", deck_path, out_dir, f"{workspace.name}: inception meeting deck ({language})"
             ),
         ]
+    return entries
+
+
+TNA_DOCUMENT_KINDS = {
+    "tna-survey-xlsform": ("tna-xlsform", "TNA survey questionnaire (XLSForm for KoboToolbox / ODK)"),
+    "tna-questionnaire": ("tna-questionnaire", "TNA survey questionnaire, printable"),
+    "tna-interview-guide": ("tna-interview-guide", "TNA key-informant interview guide"),
+    "tna-focus-group-guide": ("tna-focus-group-guide", "TNA focus-group discussion guide"),
+}
+
+
+def _tna_documents(workspace: Workspace, out_dir: Path) -> list[dict[str, str]]:
+    from ctip.web.tna.demo import demo_tna_documents
+
+    folder = out_dir / workspace.slug
+    folder.mkdir(parents=True, exist_ok=True)
+    entries: list[dict[str, str]] = []
+    for name, content in sorted(demo_tna_documents(workspace).items()):
+        path = folder / name
+        path.write_bytes(content)
+        stem = path.stem
+        language = ""
+        for suffix in ("-en", "-fr"):
+            if stem.endswith(suffix):
+                stem, language = stem[: -len(suffix)], suffix[1:]
+        kind, title = TNA_DOCUMENT_KINDS.get(stem, (stem, stem))
+        entries.append(
+            _entry(kind, path, out_dir, f"{workspace.name}: {title}" + (f" ({language})" if language else ""))
+        )
     return entries
 
 
