@@ -622,6 +622,7 @@ def test_odk_csv_keeps_text_values_and_uses_the_root_key():
     assert second.values["unit_code"] == "00123"
     assert (first.key, second.key) == ("aaa-1", "bbb-2")
     submissions = parse(export).submissions
+    assert [submission.key for submission in submissions] == ["aaa-1", "bbb-2"]  # no "uuid:" prefix
     assert submissions[0].profile == {"unit_code": "09929760", "duty_roster": "10-5"}
     assert submissions[0].submitted_at == dt.datetime(2026, 3, 2, 5, 32, 11, tzinfo=dt.UTC)
     assert submissions[1].ratings["ID01"] == Rating(4, 2) and submissions[1].ratings["RF01"] == Rating(

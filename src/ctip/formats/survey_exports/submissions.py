@@ -275,6 +275,10 @@ class _RowReader:
     # --- keys and times ---
 
     def key(self, row_key: str, cells: tuple[str, ...]) -> str:
+        # Kobo and ODK exports: the reader's key is the stable root (``meta/rootUuid`` or ``_id``; ODK
+        # ``KEY`` without its "uuid:" prefix), so an edited submission keeps its key across exports.
+        if row_key and not self.generic:
+            return row_key
         if self.key_position >= 0:
             text = cells[self.key_position].strip()
             return "" if self.context.is_missing(text) else text
