@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hashlib
 import re
 from typing import Any
 
@@ -19,15 +16,13 @@ from ctip.core.access import Permission
 from ctip.core.errors import DomainError
 from ctip.web.accounts.forms import apply_domain_error
 from ctip.web.accounts.permissions import may, workspace_view
+from ctip.web.shell.staged_uploads import upload_stage, upload_staged, upload_unstage
 from ctip.web.stakeholders import exports, selectors, services
 from ctip.web.stakeholders.forms import ImportUploadForm, OrganisationTypeEditForm, OrganisationTypeForm
 from ctip.web.stakeholders.models import OrganisationType
 from ctip.web.stakeholders.views.common import render_page
 
 SESSION_KEY = "stakeholder_import"
-SESSION_MAX_BYTES = 2 * 1024 * 1024
-"""Files up to this size are kept in the session between the preview and "Apply" (larger registries are
-imported through the API, in one request)."""
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _LOCATION = re.compile(r"^row (?P<row>\d+)(?:, column (?P<column>.+))?$")
@@ -65,37 +60,27 @@ def _attachment(content: bytes | str, content_type: str, filename: str) -> HttpR
     return response
 
 
-def _kept(request: HttpRequest) -> dict[str, Any] | None:
-    kept = request.session.get(SESSION_KEY)
-    if not isinstance(kept, dict) or kept.get("workspace") != request.workspace.slug:
-        return None
-    return kept
-
-
 @workspace_view(Permission.EDIT_CONTENT)
 def stakeholder_import(request: HttpRequest) -> HttpResponse:
     workspace = request.workspace
     context: dict[str, Any] = {"max_mb": _max_mb()}
     if request.method == "POST" and "apply" in request.POST:
-        kept = _kept(request)
-        if kept is None or kept.get("digest") != request.POST.get("digest"):
+        staged = upload_staged(
+            request, key=SESSION_KEY, workspace=workspace, digest=request.POST.get("digest", "")
+        )
+        if staged is None:  # a different file, or none: the kept one stays for its own Apply
             messages.error(request, _("The previewed file is no longer available. Upload it again."))
             return redirect("stakeholder-import", workspace=workspace.slug)
-        try:
-            data = base64.b64decode(kept["data"])
-        except (binascii.Error, KeyError, TypeError):
-            request.session.pop(SESSION_KEY, None)
-            messages.error(request, _("The previewed file is no longer available. Upload it again."))
-            return redirect("stakeholder-import", workspace=workspace.slug)
+        filename, data = staged
         try:
             result = services.stakeholder_import_apply(
-                workspace=workspace, data=data, filename=kept["name"], acting_user=request.user
+                workspace=workspace, data=data, filename=filename, acting_user=request.user
             )
         except DomainError as error:
-            request.session.pop(SESSION_KEY, None)
+            upload_unstage(request, key=SESSION_KEY)
             context.update(form=ImportUploadForm(), error=error.render(_), problems=problem_rows(error))
             return render_page(request, "stakeholders/import.html", context, status=400)
-        request.session.pop(SESSION_KEY, None)
+        upload_unstage(request, key=SESSION_KEY)
         return render_page(request, "stakeholders/import.html", {**context, "result": result})
 
     form = ImportUploadForm(request.POST or None, request.FILES or None)
@@ -115,17 +100,11 @@ def stakeholder_import(request: HttpRequest) -> HttpResponse:
             context.update(error=error.render(_), problems=problem_rows(error))
             return render_page(request, "stakeholders/import.html", context, status=400)
         context["preview"] = preview
-        if len(data) <= SESSION_MAX_BYTES:
-            digest = hashlib.sha256(data).hexdigest()
-            request.session[SESSION_KEY] = {
-                "workspace": workspace.slug,
-                "name": upload.name,
-                "digest": digest,
-                "data": base64.b64encode(data).decode("ascii"),
-            }
-            context["digest"] = digest
-        else:
+        digest = upload_stage(request, key=SESSION_KEY, workspace=workspace, name=upload.name, data=data)
+        if digest is None:
             context["too_large_to_keep"] = True
+        else:
+            context["digest"] = digest
     return render_page(request, "stakeholders/import.html", context)
 
 

@@ -3,9 +3,6 @@ spreadsheet import (upload → preview → apply) and export."""
 
 from __future__ import annotations
 
-import base64
-import binascii
-import hashlib
 import uuid
 from typing import Any
 
@@ -21,13 +18,13 @@ from ctip.core.errors import DomainError
 from ctip.core.stakeholders import CHAIN_STAGE_LABELS, PILLAR_LABELS
 from ctip.web.accounts.forms import apply_domain_error
 from ctip.web.accounts.permissions import may, workspace_view
+from ctip.web.shell.staged_uploads import upload_stage, upload_staged, upload_unstage
 from ctip.web.tna import selectors, services
 from ctip.web.tna.forms import CompetencyFilterForm, CompetencyForm, FileUploadForm, organisation_type_choices
 from ctip.web.tna.models import WorkspaceCompetency
 from ctip.web.tna.views.common import XLSX, attachment, problem_rows, render_page
 
 SESSION_KEY = "tna_framework_import"
-SESSION_MAX_BYTES = 2 * 1024 * 1024
 
 
 def _labels() -> dict[str, dict[str, str]]:
@@ -172,33 +169,23 @@ def competency_edit(request: HttpRequest, competency: Any) -> HttpResponse:
     )
 
 
-def _kept(request: HttpRequest) -> dict[str, Any] | None:
-    kept = request.session.get(SESSION_KEY)
-    if not isinstance(kept, dict) or kept.get("workspace") != request.workspace.slug:
-        return None
-    return kept
-
-
 @workspace_view(Permission.EDIT_CONTENT)
 def competencies_import(request: HttpRequest) -> HttpResponse:
     """Upload the framework as a spreadsheet (the columns of the export), see what changes, apply."""
     workspace = request.workspace
     context: dict[str, Any] = {"max_mb": int(settings.CTIP_MAX_UPLOAD_MB)}
     if request.method == "POST" and "apply" in request.POST:
-        kept = _kept(request)
-        data: bytes | None = None
-        if kept is not None and kept.get("digest") == request.POST.get("digest"):
-            try:
-                data = base64.b64decode(kept["data"])
-            except (binascii.Error, KeyError, TypeError):
-                data = None
-        request.session.pop(SESSION_KEY, None)
-        if data is None or kept is None:
+        staged = upload_staged(
+            request, key=SESSION_KEY, workspace=workspace, digest=request.POST.get("digest", "")
+        )
+        upload_unstage(request, key=SESSION_KEY)
+        if staged is None:
             messages.error(request, _("The previewed file is no longer available. Upload it again."))
             return redirect("tna-competencies-import", workspace=workspace.slug)
+        filename, data = staged
         try:
             result = services.framework_import_apply(
-                workspace=workspace, data=data, filename=kept["name"], acting_user=request.user
+                workspace=workspace, data=data, filename=filename, acting_user=request.user
             )
         except DomainError as error:
             context.update(form=FileUploadForm(), error=error.render(_), problems=problem_rows(error))
@@ -227,17 +214,11 @@ def competencies_import(request: HttpRequest) -> HttpResponse:
             context.update(error=error.render(_), problems=problem_rows(error))
             return render_page(request, "tna/competencies_import.html", context, status=400)
         context["preview"] = preview
-        if len(data) <= SESSION_MAX_BYTES:
-            digest = hashlib.sha256(data).hexdigest()
-            request.session[SESSION_KEY] = {
-                "workspace": workspace.slug,
-                "name": upload.name,
-                "digest": digest,
-                "data": base64.b64encode(data).decode("ascii"),
-            }
-            context["digest"] = digest
-        else:
+        digest = upload_stage(request, key=SESSION_KEY, workspace=workspace, name=upload.name, data=data)
+        if digest is None:
             context["too_large_to_keep"] = True
+        else:
+            context["digest"] = digest
     return render_page(request, "tna/competencies_import.html", context)
 
 
