@@ -1,14 +1,8 @@
 """Real objects of the target workspace for the TNA routes' path parameters (see
-tests/web/accounts/test_isolation.py).
-
-``instrument`` is also the name of the desk review's legal-instrument parameter, and the isolation test
-keeps one value per name. The survey instrument made here therefore takes the UUID of the legal instrument
-that ``tests/web/desk_review/isolation.py`` made in the same workspace (that module runs first), so that
-the one value names a real object on both apps' routes."""
+tests/web/accounts/test_isolation.py)."""
 
 from __future__ import annotations
 
-from ctip.web.desk_review.models import LegalInstrument
 from ctip.web.tna import services
 from ctip.web.tna.models import ImportBatch
 from tests.web.tna.factories import instrument_make, kobo_csv, kobo_row, registry_make
@@ -17,10 +11,6 @@ from tests.web.tna.factories import instrument_make, kobo_csv, kobo_row, registr
 def isolation_parameters(workspace) -> dict[str, str]:
     registry_make(workspace)
     instrument = instrument_make(workspace, title="Isolation survey")
-    legal = LegalInstrument.objects.filter(workspace=workspace).order_by("id").first()
-    if legal is not None:
-        type(instrument).objects.filter(pk=instrument.pk).update(uuid=legal.uuid)
-        instrument.refresh_from_db()
     services.survey_import_apply(
         workspace=workspace,
         instrument=instrument,
@@ -39,7 +29,7 @@ def isolation_parameters(workspace) -> dict[str, str]:
         acting_user=None,
     )
     return {
-        "instrument": str(instrument.uuid),
+        "survey": str(instrument.uuid),
         "competency": str(competency.uuid),
         "batch": str(ImportBatch.objects.get(workspace=workspace).uuid),
     }

@@ -180,7 +180,7 @@ def instrument_create(request: HttpRequest, workspace: str, payload: InstrumentI
 
 
 @router.get(
-    "w/{workspace}/instruments/{instrument}/xlsform",
+    "w/{workspace}/instruments/{survey}/xlsform",
     response={200: None, **ERRORS},
     openapi_extra={
         "responses": {
@@ -191,10 +191,10 @@ def instrument_create(request: HttpRequest, workspace: str, payload: InstrumentI
         }
     },
 )
-def instrument_xlsform(request: HttpRequest, workspace: str, instrument: uuid.UUID) -> HttpResponse:
+def instrument_xlsform(request: HttpRequest, workspace: str, survey: uuid.UUID) -> HttpResponse:
     """The instrument as an XLSForm workbook for KoboToolbox or ODK."""
     found, _membership = workspace_access(request.user, workspace, Permission.VIEW_WORKSPACE)
-    target = get_object_or_404(SurveyInstrument, workspace=found, uuid=instrument)
+    target = get_object_or_404(SurveyInstrument, workspace=found, uuid=survey)
     response = HttpResponse(
         documents.instrument_xlsform(target),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -221,11 +221,11 @@ def _mapping(text: str) -> dict[str, str] | None:
     return value
 
 
-@router.post("w/{workspace}/instruments/{instrument}/imports", response={200: ImportOut, **ERRORS})
+@router.post("w/{workspace}/instruments/{survey}/imports", response={200: ImportOut, **ERRORS})
 def survey_import(
     request: HttpRequest,
     workspace: str,
-    instrument: uuid.UUID,
+    survey: uuid.UUID,
     file: File[UploadedFile],
     dry_run: Form[bool] = False,
     valid_rows_only: Form[bool] = False,
@@ -237,7 +237,7 @@ def survey_import(
     imported or, when a row is rejected, nothing (400 listing the problems) — unless ``valid_rows_only``:
     then the valid rows are imported and the rejected ones come back as CSV (``rejected_rows_csv``)."""
     found, _membership = workspace_access(request.user, workspace, Permission.EDIT_CONTENT)
-    target = get_object_or_404(SurveyInstrument, workspace=found, uuid=instrument)
+    target = get_object_or_404(SurveyInstrument, workspace=found, uuid=survey)
     data = file.read()
     name = file.name or "upload.csv"
     arguments = {

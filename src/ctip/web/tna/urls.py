@@ -12,22 +12,22 @@ urlpatterns = [
     path("competencies/<uuid:competency>/edit/", views.competency_edit, name="tna-competency-edit"),
     path("instruments/", views.instrument_list, name="tna-instruments"),
     path("instruments/new/", views.instrument_create, name="tna-instrument-create"),
-    path("instruments/<uuid:instrument>/", views.instrument_detail, name="tna-instrument"),
+    path("instruments/<uuid:survey>/", views.instrument_detail, name="tna-instrument"),
     path(
-        "instruments/<uuid:instrument>/xlsform.xlsx", views.instrument_xlsform, name="tna-instrument-xlsform"
+        "instruments/<uuid:survey>/xlsform.xlsx", views.instrument_xlsform, name="tna-instrument-xlsform"
     ),
     path(
-        "instruments/<uuid:instrument>/questionnaire.docx",
+        "instruments/<uuid:survey>/questionnaire.docx",
         views.instrument_questionnaire,
         name="tna-instrument-questionnaire",
     ),
     path(
-        "instruments/<uuid:instrument>/interview-guide.docx",
+        "instruments/<uuid:survey>/interview-guide.docx",
         views.instrument_interview_guide,
         name="tna-instrument-interview-guide",
     ),
     path(
-        "instruments/<uuid:instrument>/focus-group-guide.docx",
+        "instruments/<uuid:survey>/focus-group-guide.docx",
         views.instrument_fgd_guide,
         name="tna-instrument-fgd-guide",
     ),

@@ -26,8 +26,8 @@ from ctip.web.tna.models import SurveyInstrument
 from ctip.web.tna.views.common import DOCX, XLSX, attachment, render_page
 
 
-def instrument_for(request: HttpRequest, instrument: Any) -> SurveyInstrument:
-    return get_object_or_404(SurveyInstrument, workspace=request.workspace, uuid=instrument)
+def instrument_for(request: HttpRequest, survey: Any) -> SurveyInstrument:
+    return get_object_or_404(SurveyInstrument, workspace=request.workspace, uuid=survey)
 
 
 @workspace_view(Permission.VIEW_WORKSPACE)
@@ -71,7 +71,7 @@ def instrument_create(request: HttpRequest) -> HttpResponse:
                 apply_domain_error(form, error)
             else:
                 messages.success(request, _("Instrument “%(title)s” created.") % {"title": created.title})
-                return redirect("tna-instrument", workspace=workspace.slug, instrument=created.uuid)
+                return redirect("tna-instrument", workspace=workspace.slug, survey=created.uuid)
         status = 400
     else:
         chosen = {
@@ -106,8 +106,8 @@ def instrument_create(request: HttpRequest) -> HttpResponse:
 
 
 @workspace_view(Permission.VIEW_WORKSPACE)
-def instrument_detail(request: HttpRequest, instrument: Any) -> HttpResponse:
-    found = instrument_for(request, instrument)
+def instrument_detail(request: HttpRequest, survey: Any) -> HttpResponse:
+    found = instrument_for(request, survey)
     built = services.instrument_of(found)
     segments = dict(organisation_type_choices(request.workspace))
     return render_page(
@@ -133,13 +133,13 @@ def _french(request: HttpRequest) -> bool:
 
 
 @workspace_view(Permission.VIEW_WORKSPACE)
-def instrument_xlsform(request: HttpRequest, instrument: Any) -> HttpResponse:
-    found = instrument_for(request, instrument)
+def instrument_xlsform(request: HttpRequest, survey: Any) -> HttpResponse:
+    found = instrument_for(request, survey)
     return attachment(documents.instrument_xlsform(found), XLSX, f"{found.form_id}.xlsx")
 
 
-def _document(request: HttpRequest, instrument: Any, kind: str) -> HttpResponse:
-    found = instrument_for(request, instrument)
+def _document(request: HttpRequest, survey: Any, kind: str) -> HttpResponse:
+    found = instrument_for(request, survey)
     form = DocumentLanguageForm(request.GET)
     language = form.cleaned_data["language"] if form.is_valid() else "en"
     content = documents.instrument_document(found, kind=kind, language=language)
@@ -147,15 +147,15 @@ def _document(request: HttpRequest, instrument: Any, kind: str) -> HttpResponse:
 
 
 @workspace_view(Permission.VIEW_WORKSPACE)
-def instrument_questionnaire(request: HttpRequest, instrument: Any) -> HttpResponse:
-    return _document(request, instrument, documents.QUESTIONNAIRE)
+def instrument_questionnaire(request: HttpRequest, survey: Any) -> HttpResponse:
+    return _document(request, survey, documents.QUESTIONNAIRE)
 
 
 @workspace_view(Permission.VIEW_WORKSPACE)
-def instrument_interview_guide(request: HttpRequest, instrument: Any) -> HttpResponse:
-    return _document(request, instrument, documents.INTERVIEW_GUIDE)
+def instrument_interview_guide(request: HttpRequest, survey: Any) -> HttpResponse:
+    return _document(request, survey, documents.INTERVIEW_GUIDE)
 
 
 @workspace_view(Permission.VIEW_WORKSPACE)
-def instrument_fgd_guide(request: HttpRequest, instrument: Any) -> HttpResponse:
-    return _document(request, instrument, documents.FOCUS_GROUP_GUIDE)
+def instrument_fgd_guide(request: HttpRequest, survey: Any) -> HttpResponse:
+    return _document(request, survey, documents.FOCUS_GROUP_GUIDE)
