@@ -96,6 +96,22 @@ def test_the_preview_says_what_each_row_does_and_why_rows_are_rejected(workspace
 
 
 @pytest.mark.django_db
+def test_row_problems_are_told_in_the_readers_language(workspace, instrument):
+    from django.utils import translation
+
+    data = kobo_csv([kobo_row(1, ratings={"FD03": ("9", "3")}), kobo_row(2, sex="")])
+    with translation.override("fr"):
+        found = preview(workspace, instrument, data)
+    rejected, noted = found.rows
+    message = rejected.problems[0].message.replace("\xa0", " ")
+    assert message.startswith("« 9 » n'est pas une note : utilisez un nombre entier de 1 à 5")
+    assert noted.notes[0].message.startswith("Le sexe est manquant")
+    with translation.override("en"):
+        english = preview(workspace, instrument, data)
+    assert english.rows[0].problems[0].message.startswith("“9” is not a rating")
+
+
+@pytest.mark.django_db
 def test_all_or_nothing_refuses_a_file_with_a_rejected_row_and_saves_nothing(workspace, instrument):
     data = kobo_csv([kobo_row(1), kobo_row(2, organisation="Ministry of Magic")])
     audit = AuditEntry.objects.count()

@@ -8,7 +8,7 @@ layer stores them the same way whatever their source.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -122,9 +122,21 @@ class Submission:
 
 @dataclass(frozen=True)
 class RowIssue:
-    """Why a row is rejected (or what was changed on import): where, and what to do."""
+    """Why a row is rejected (or what was changed on import): where, and what to do. ``template`` is a
+    ``%``-style message marked for translation, filled with ``params`` (see :mod:`ctip.core.errors`)."""
 
     row: int
     column: str
-    message: str
+    template: str
+    params: Mapping[str, object] = field(default_factory=dict)
     rejects_row: bool = True
+
+    @property
+    def message(self) -> str:
+        """The message in English."""
+        return self.render()
+
+    def render(self, translate: Callable[[str], str] = str) -> str:
+        """The message in the reader's language (``translate``: e.g. Django's ``gettext``)."""
+        text = translate(self.template)
+        return text % dict(self.params) if self.params else text

@@ -84,7 +84,7 @@ class _Context:
         self, row: int, position: int, template: str, params: Mapping[str, object], rejects: bool
     ) -> None:
         column = self.headers[position] if position >= 0 else ""
-        self.issues.append(RowIssue(row, column, template % dict(params), rejects))
+        self.issues.append(RowIssue(row, column, template, dict(params), rejects))
 
     def is_missing(self, text: str) -> bool:
         return text.casefold() in self.missing

@@ -157,7 +157,7 @@ class _Plan:
 
 
 def _problem(issue: RowIssue) -> RowProblem:
-    return RowProblem(issue.column, issue.message)
+    return RowProblem(issue.column, issue.render(gettext))
 
 
 def _plan(
