@@ -29,17 +29,20 @@ from ctip.core.errors import DomainError, ErrorCode, FieldProblem, _
 from ctip.core.tna.instrument import (
     CONSENT_DECLINED,
     CONSENT_QUESTION,
-    PILLAR_TEXT,
-    RATING_INSTRUCTIONS,
     YES_NO,
     YES_NO_DONT_KNOW,
-    competence_label,
-    competencies_by_pillar,
     constraint_message,
-    importance_label,
     scale_choices,
 )
-from ctip.core.tna.model import Choice, Instrument, Question, Text, competence_field, importance_field
+from ctip.core.tna.model import Choice, Instrument, Question, Text
+from ctip.core.tna.sections import (
+    INSTITUTIONAL_SECTION,
+    OPEN_SECTION,
+    PROFILE_SECTION,
+    instrument_sections,
+    rating_questions,
+    rating_section,
+)
 
 ENGLISH = "English (en)"
 FRENCH = "French (fr)"
@@ -61,21 +64,12 @@ CHOICES_COLUMNS: tuple[str, ...] = ("list_name", "name", f"label::{ENGLISH}", f"
 SETTINGS_COLUMNS: tuple[str, ...] = ("form_title", "form_id", "version", "default_language")
 SCALE_LIST = "scale"
 CONSENTED = "${consent} = 'yes'"
-PROFILE_GROUP = "profile"
-INSTITUTIONAL_GROUP = "institutional"
-OPEN_GROUP = "open"
+PROFILE_GROUP = PROFILE_SECTION
+INSTITUTIONAL_GROUP = INSTITUTIONAL_SECTION
+OPEN_GROUP = OPEN_SECTION
+rating_group = rating_section
+"""Group names: the instrument's sections (:mod:`ctip.core.tna.sections`)."""
 
-
-def rating_group(pillar: str) -> str:
-    """The name of the group holding a pillar's ratings (``ratings_protection``)."""
-    return f"ratings_{pillar}"
-
-
-_GROUP_LABELS = {
-    PROFILE_GROUP: Text("About you", "À propos de vous"),
-    INSTITUTIONAL_GROUP: Text("Your organisation", "Votre organisation"),
-    OPEN_GROUP: Text("Your views", "Votre avis"),
-}
 _NO_TEXT = Text("")
 _NAMED_LISTS = {YES_NO: "yes_no", YES_NO_DONT_KNOW: "yes_no_dont_know"}
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -99,47 +93,24 @@ def build_xlsform(instrument: Instrument) -> bytes:
         _note("consent_declined", CONSENT_DECLINED, relevant="${consent} = 'no'"),
     ]
 
-    survey.append(_begin_group(PROFILE_GROUP, _GROUP_LABELS[PROFILE_GROUP]))
-    survey.extend(_question_row(question, lists) for question in instrument.profile_questions)
-    survey.append(_end_group(PROFILE_GROUP))
-
-    for pillar, competencies in competencies_by_pillar(instrument.competencies):
-        pillar_text = PILLAR_TEXT.get(pillar, Text(pillar, pillar))
-        group = rating_group(pillar)
-        survey.append(
-            _begin_group(
-                group,
-                Text(
-                    f"{pillar_text.en}: rating the skills",
-                    f"{pillar_text.get('fr')} : notation des compétences",
-                ),
-            )
-        )
-        survey.append(_note(f"{group}_intro", RATING_INSTRUCTIONS))
-        for competency in competencies:
-            for name, label in (
-                (importance_field(competency.code), importance_label(competency)),
-                (competence_field(competency.code), competence_label(competency)),
-            ):
+    for section in instrument_sections(instrument):
+        survey.append(_begin_group(section.name, section.label))
+        if section.intro.en:
+            survey.append(_note(f"{section.name}_intro", section.intro))
+        survey.extend(_question_row(question, lists) for question in section.questions)
+        for competency in section.competencies:
+            for question in rating_questions(competency, instrument.scale_max):
                 survey.append(
                     _row(
                         type=f"select_one {scale_list}",
-                        name=name,
-                        label=label,
-                        hint=competency.description,
+                        name=question.name,
+                        label=question.label,
+                        hint=question.hint,
                         required="yes",
                         appearance="likert",
                     )
                 )
-        survey.append(_end_group(group))
-
-    for group, questions in (
-        (INSTITUTIONAL_GROUP, instrument.institutional_questions),
-        (OPEN_GROUP, instrument.open_questions),
-    ):
-        survey.append(_begin_group(group, _GROUP_LABELS[group]))
-        survey.extend(_question_row(question, lists) for question in questions)
-        survey.append(_end_group(group))
+        survey.append(_end_group(section.name))
 
     settings = {
         "form_title": instrument.title.en,
