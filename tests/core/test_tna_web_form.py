@@ -137,3 +137,16 @@ def test_progress_consent_and_the_submission_the_answers_make():
     assert submission.ratings[built.competencies[1].code] == Rating(None, None)
     assert submission.institutional == {"sop_in_place": "dont_know"}
     assert submission.open_answers == {"obstacle": "Too few interpreters"}
+
+
+def test_a_question_asked_only_after_a_given_answer_says_so():
+    from ctip.core.tna.web_form import condition_hint
+
+    profile = form_pages(instrument())[1]
+    other = next(q for q in profile.questions if q.name == "organisation_other")
+    hint = condition_hint(other, profile.questions)
+    assert hint.en == "Only if you answered “Other (please specify)” above."
+    assert hint.fr == "Seulement si vous avez répondu « Autre (veuillez préciser) » ci-dessus."
+    year = next(q for q in profile.questions if q.name == "prior_training_year")
+    assert condition_hint(year, profile.questions).en == ""  # it has its own hint already
+    assert condition_hint(profile.questions[0], profile.questions).en == ""  # always asked

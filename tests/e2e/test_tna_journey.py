@@ -1,5 +1,6 @@
-"""Survey data in a real browser: upload a Kobo export with one bad row, see why it is rejected, import the
-valid rows, download the rejected row, fix it and import it — then nothing else changes."""
+"""Survey data in a real browser: map the columns of a Google Forms file and import it; upload a Kobo export
+with one bad row, see why it is rejected, import the valid rows, download the rejected row, fix it and
+import it — then nothing else changes."""
 
 import csv
 import io
@@ -7,9 +8,9 @@ import io
 import pytest
 from playwright.sync_api import expect
 
-from ctip.web.tna.models import SurveySubmission
+from ctip.web.tna.models import SurveyRating, SurveySubmission
 from tests.web.factories import PASSWORD, user_make, workspace_make
-from tests.web.tna.factories import instrument_make, kobo_csv, kobo_row, registry_make
+from tests.web.tna.factories import instrument_make, kobo_csv, kobo_row, plain_csv, registry_make
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -63,3 +64,40 @@ def test_import_fix_a_rejected_row_and_import_it(page, live_server, analyst_work
     page.get_by_role("button", name="Import", exact=True).click()
     expect(page.locator("main")).to_contain_text("1")
     assert SurveySubmission.objects.count() == 3
+
+
+def test_map_the_columns_of_a_google_forms_file_and_import_it(
+    page, live_server, analyst_workspace, screenshot, tmp_path
+):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill("anjali")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{live_server.url}/**")
+
+    export = tmp_path / "google-forms.csv"
+    export.write_bytes(
+        plain_csv(
+            ["Timestamp", "Your gender", "Agency", "Defining TIP (how important)", "Defining TIP (my level)"],
+            [["2026/03/04 10:15:00", "F", "SHS", "5", "2"], ["2026/03/04 11:00:00", "M", "ATU", "4", "4"]],
+        )
+    )
+    upload(page, live_server, export)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Match the columns")
+    page.locator("#id_field_sex").select_option("Your gender")
+    page.locator("#id_field_organisation").select_option("Agency")
+    page.locator("#id_field_imp_FD01").select_option("Defining TIP (how important)")
+    page.locator("#id_field_comp_FD01").select_option("Defining TIP (my level)")
+    page.get_by_label("Save this mapping as").fill("Google form, March")
+    screenshot(page, "tna-03-mapping")
+    page.get_by_role("button", name="Continue to the preview").click()
+    expect(page.get_by_role("button", name="Import", exact=True)).to_be_visible()
+    screenshot(page, "tna-04-mapped-preview")
+    page.get_by_role("button", name="Import", exact=True).click()
+    expect(page.locator("main")).to_contain_text("2")
+    rows = SurveySubmission.objects.filter(source="mapped_file")
+    assert rows.count() == 2 and sorted(rows.values_list("sex", flat=True)) == ["female", "male"]
+    assert {(r.code, r.importance, r.competence) for r in SurveyRating.objects.all()} == {
+        ("FD01", 5, 2),
+        ("FD01", 4, 4),
+    }

@@ -42,6 +42,13 @@ PUBLIC_OR_PERSONAL_ROUTES = {
     "api/v1/docs",
     "api/v1/me",
     "api/v1/workspaces",  # lists only the caller's workspaces
+    # The built-in survey form for respondents: the link's random token opens one instrument's form and
+    # nothing else, and the resume code only the answers saved through that link (tests/web/tna/test_web_form.py).
+    "f/<str:token>/",
+    "f/<str:token>/<str:code>/<int:page>/",
+    "f/<str:token>/<str:code>/saved/",
+    "f/<str:token>/<str:code>/review/",
+    "f/<str:token>/<str:code>/done/",
 }
 
 PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")

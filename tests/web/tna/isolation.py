@@ -4,6 +4,7 @@ tests/web/accounts/test_isolation.py)."""
 from __future__ import annotations
 
 from ctip.web.tna import services
+from ctip.web.tna.services import web_form
 from ctip.web.tna.models import ImportBatch
 from tests.web.tna.factories import instrument_make, kobo_csv, kobo_row, registry_make
 
@@ -28,7 +29,11 @@ def isolation_parameters(workspace) -> dict[str, str]:
         level="foundational",
         acting_user=None,
     )
+    link = web_form.form_links_create(
+        workspace=workspace, instrument=instrument, kind="respondent", count=1, acting_user=None
+    )[0]
     return {
+        "link": str(link.uuid),
         "survey": str(instrument.uuid),
         "competency": str(competency.uuid),
         "batch": str(ImportBatch.objects.get(workspace=workspace).uuid),

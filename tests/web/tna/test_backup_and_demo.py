@@ -11,10 +11,12 @@ from ctip.formats.backup import backup_dumps, backup_loads
 from ctip.formats.xlsform import xlsform_problems
 from ctip.web.accounts.models import AuditEntry, Membership, User, Workspace
 from ctip.web.stakeholders.demo import demo_stakeholders
-from ctip.web.tna import demo, services
+from ctip.web.tna import demo, demo_web_form, services
 from ctip.web.tna.demo import demo_tna, demo_tna_documents
 from ctip.web.tna.models import (
     ColumnMapping,
+    FormLink,
+    FormResponse,
     ImportBatch,
     KoboConnection,
     SurveyInstrument,
@@ -69,7 +71,12 @@ def test_backup_round_trip_gives_the_same_tna(demo_workspace, admin_user):
     original = backup_loads(backup_dumps(workspace_backup(workspace=demo_workspace, acting_user=admin_user)))
     section = original["sections"]["tna"]
     assert len(section["competencies"]) == 48 and len(section["instruments"]) == 1
-    assert len(section["submissions"]) == demo.DEMO_RESPONDENTS + 1
+    assert len(section["submissions"]) == demo.DEMO_RESPONDENTS + demo_web_form.DEMO_SUBMITTED + 1
+    assert (
+        len(section["form_links"]) == 5 and len(section["form_responses"]) == demo_web_form.DEMO_SUBMITTED + 2
+    )
+    submitted = next(row for row in section["form_responses"] if row["submission"])
+    assert submitted["answers"]["consent"] == "yes" and section["form_links"][0]["token"]
     assert len(section["batches"]) == 2 and section["batches"][0]["uuid"]
     assert any(batch["rejected_csv"] for batch in section["batches"])
     assert (
@@ -91,6 +98,8 @@ def test_backup_round_trip_gives_the_same_tna(demo_workspace, admin_user):
     assert submission.organisation.workspace == restored
     assert bytes(ImportBatch.objects.get(file_name="partial.csv").rejected_csv).startswith(b"\xef\xbb\xbf")
     assert ColumnMapping.objects.count() == 1 and KoboConnection.objects.count() == 1
+    response = FormResponse.objects.exclude(submission=None).first()
+    assert response.submission.workspace == restored and response.link.workspace == restored
 
 
 @pytest.mark.django_db
@@ -113,10 +122,15 @@ def test_the_demo_survey_is_fictional_realistic_and_idempotent(workspace, admin_
     demo_stakeholders(workspace=workspace, acting_user=admin_user)
     instrument = demo_tna(workspace=workspace, acting_user=admin_user)
     assert "fictional" in (demo.__doc__ or "").lower()
-    submissions = SurveySubmission.objects.filter(instrument=instrument)
-    assert submissions.count() == demo.DEMO_RESPONDENTS and set(
-        submissions.values_list("source", flat=True)
-    ) == {"demo"}
+    submissions = SurveySubmission.objects.filter(instrument=instrument, source="demo")
+    assert submissions.count() == demo.DEMO_RESPONDENTS
+    web = SurveySubmission.objects.filter(instrument=instrument, source="web_form")
+    assert web.count() == demo_web_form.DEMO_SUBMITTED and not web.filter(organisation=None).exists()
+    statuses = sorted(
+        FormResponse.objects.filter(link__instrument=instrument).values_list("status", flat=True)
+    )
+    assert statuses == ["declined", "in_progress", *["submitted"] * demo_web_form.DEMO_SUBMITTED]
+    assert FormLink.objects.filter(instrument=instrument).count() == 5
     batch = ImportBatch.objects.get(instrument=instrument)
     assert (batch.source, batch.created_count, batch.rejected_count) == ("demo", demo.DEMO_RESPONDENTS, 0)
     codes = set(instrument.competencies.values_list("code", flat=True))
@@ -125,9 +139,7 @@ def test_the_demo_survey_is_fictional_realistic_and_idempotent(workspace, admin_
     assert locations.count("rodrigues") >= 10
     trained = [row for row in submissions if row.profile.get("prior_training") == "yes"]
     assert 0.22 < len(trained) / len(locations) < 0.38
-    ratings = list(
-        SurveyRating.objects.filter(submission__instrument=instrument).select_related("submission")
-    )
+    ratings = list(SurveyRating.objects.filter(submission__in=submissions).select_related("submission"))
     important = sum(1 for r in ratings if r.importance >= 4) / len(ratings)
     assert important > 0.7
 
@@ -144,7 +156,8 @@ def test_the_demo_survey_is_fictional_realistic_and_idempotent(workspace, admin_
 
     audit = AuditEntry.objects.count()
     demo_tna(workspace=workspace, acting_user=admin_user)
-    assert AuditEntry.objects.count() == audit and SurveySubmission.objects.count() == demo.DEMO_RESPONDENTS
+    assert AuditEntry.objects.count() == audit
+    assert SurveySubmission.objects.count() == demo.DEMO_RESPONDENTS + demo_web_form.DEMO_SUBMITTED
 
 
 @pytest.mark.django_db

@@ -47,6 +47,11 @@ SEX_QUESTION = "sex"
 ORGANISATION_QUESTION = "organisation"
 ORGANISATION_OTHER_QUESTION = "organisation_other"
 
+IMPORTANCE_PROMPT = Text("How important is this for your job?", "Quelle importance pour votre travail ?")
+COMPETENCE_PROMPT = Text("How well can you do this today?", "Quel est votre niveau de maîtrise aujourd’hui ?")
+"""The short questions shown under a competency's title on a rating page (the full labels name the
+competency, which the page already shows as a heading)."""
+
 _SEX_ANSWERS = {
     "female": Sex.FEMALE,
     "male": Sex.MALE,
@@ -135,6 +140,24 @@ def is_relevant(question: Question, answers: Mapping[str, str]) -> bool:
                 return True
         alternatives.append(all(results))
     return any(alternatives)
+
+
+def condition_hint(question: Question, questions: Sequence[Question]) -> Text:
+    """For a question asked only after a given answer (``${name} = 'value'``) and without its own hint:
+    “Only if you answered “<choice>” above.” (the form shows every question; JavaScript is not needed).
+    Empty otherwise."""
+    condition = _CONDITION.fullmatch(question.relevant.strip())
+    if condition is None or question.hint.en or condition.group(2) != "=":
+        return NO_TEXT
+    name, _operator, value = condition.groups()
+    for earlier in questions:
+        for choice in earlier.choices if earlier.name == name else ():
+            if choice.name == value:
+                return Text(
+                    f"Only if you answered “{choice.label.en}” above.",
+                    f"Seulement si vous avez répondu « {choice.label.get('fr')} » ci-dessus.",
+                )
+    return NO_TEXT
 
 
 def check_page(

@@ -43,6 +43,7 @@ def audit_record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     changes: FieldChanges | None = None,
+    actor_label: str = "",
 ) -> AuditEntry:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record must run inside the transaction of the change it records")
@@ -51,7 +52,7 @@ def audit_record(
     return AuditEntry.objects.create(
         workspace=workspace,
         actor=acting_user,
-        actor_label=actor_label_for(acting_user),
+        actor_label=actor_label or actor_label_for(acting_user),
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(getattr(obj, "uuid", obj.pk)),

@@ -47,5 +47,6 @@ urlpatterns = [
     path("i18n/setlang/", account_views.language_set, name="set_language"),
     path("workspaces/new/", account_views.workspace_create, name="workspace-create"),
     path("w/<slug:workspace>/", include(workspace_urls)),
+    path("f/<str:token>/", include("ctip.web.tna.respond_urls")),
     path("api/v1/", api.urls),
 ]

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
@@ -20,8 +21,10 @@ from ctip.core.access import Permission
 from ctip.core.errors import DomainError, ErrorCode, FieldProblem, _
 from ctip.web.accounts.api import ERRORS
 from ctip.web.accounts.permissions import may, workspace_access
+from ctip.web.stakeholders.models import Organisation
 from ctip.web.tna import documents, selectors, services
-from ctip.web.tna.models import SurveyInstrument, SurveySubmission
+from ctip.web.tna.models import FormLink, SurveyInstrument, SurveySubmission
+from ctip.web.tna.services import web_form
 
 router = Router(tags=["tna"])
 
@@ -329,3 +332,86 @@ def _submission_out(row: SurveySubmission, free_text: bool) -> dict[str, Any]:
             for r in row.ratings.all()
         ],
     }
+
+
+# --- Links to the built-in web form ----------------------------------------------------------------------
+
+
+class FormLinkOut(Schema):
+    id: uuid.UUID
+    label: str
+    kind: str
+    organisation: uuid.UUID | None
+    language: str
+    is_open: bool
+    url: str
+    started: int
+    submitted: int
+    declined: int
+
+
+class FormLinksIn(Schema):
+    kind: str
+    count: int = 0
+    label_prefix: str = ""
+    organisations: list[uuid.UUID] = []
+    language: str = "en"
+
+
+def _links_out(request: HttpRequest, links: list[FormLink]) -> list[dict[str, Any]]:
+    counts = web_form.link_counts(links)
+    return [
+        {
+            "id": link.uuid,
+            "label": link.label,
+            "kind": link.kind,
+            "organisation": link.organisation.uuid if link.organisation_id else None,
+            "language": link.language,
+            "is_open": link.is_open,
+            "url": request.build_absolute_uri(reverse("respond-start", kwargs={"token": link.token})),
+            "started": counts[link.pk].started,
+            "submitted": counts[link.pk].submitted,
+            "declined": counts[link.pk].declined,
+        }
+        for link in links
+    ]
+
+
+@router.get("w/{workspace}/instruments/{survey}/form-links", response={200: list[FormLinkOut], **ERRORS})
+def form_link_list(request: HttpRequest, workspace: str, survey: uuid.UUID) -> list[dict[str, Any]]:
+    """The instrument's links to the built-in web form, with how many people started, submitted and
+    declined through each."""
+    found, _membership = workspace_access(request.user, workspace, Permission.VIEW_WORKSPACE)
+    target = get_object_or_404(SurveyInstrument, workspace=found, uuid=survey)
+    links = list(target.form_links.select_related("organisation").order_by("label", "id"))
+    return _links_out(request, links)
+
+
+@router.post("w/{workspace}/instruments/{survey}/form-links", response={201: list[FormLinkOut], **ERRORS})
+def form_link_create(
+    request: HttpRequest, workspace: str, survey: uuid.UUID, payload: FormLinksIn
+) -> Status[list[dict[str, Any]]]:
+    """Make links: ``kind`` ``respondent`` (``count`` numbered links of one response each, labelled
+    ``label_prefix 001`` …) or ``organisation`` (one link per organisation in ``organisations``, which
+    everyone working there opens to answer separately)."""
+    found, _membership = workspace_access(request.user, workspace, Permission.EDIT_CONTENT)
+    target = get_object_or_404(SurveyInstrument, workspace=found, uuid=survey)
+    wanted = {str(value) for value in payload.organisations}
+    organisations = list(Organisation.objects.filter(workspace=found, uuid__in=wanted))
+    if len(organisations) != len(wanted):
+        raise DomainError(
+            ErrorCode.INVALID_VALUE,
+            _("Some organisations are not in this workspace."),
+            problems=[FieldProblem("organisations", _("Use the ids of this workspace's organisations."))],
+        )
+    made = web_form.form_links_create(
+        workspace=found,
+        instrument=target,
+        kind=payload.kind,
+        count=payload.count,
+        label_prefix=payload.label_prefix,
+        organisations=organisations,
+        language=payload.language,
+        acting_user=request.user,
+    )
+    return Status(201, _links_out(request, made))

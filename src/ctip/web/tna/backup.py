@@ -1,6 +1,8 @@
 """The ``tna`` section of a workspace backup: the competency framework, survey instruments (with the
 instrument as built), import batches (with their rejected-rows CSV in base64), submissions with their
-ratings, saved column mappings and KoboToolbox connections (never a token: none is stored).
+ratings, saved column mappings, KoboToolbox connections (never a token: none is stored), and the built-in
+web form's links (with their tokens, so that links already sent out keep working after a restore) and the
+answers respondents saved there, submitted or not.
 
 Rows are identified by UUID; organisations (``stakeholders`` section, restored before this one) and users
 (by username, ``accounts`` section) are referred to the same way. Restored inside the restore's transaction.
@@ -21,6 +23,8 @@ from ctip.web.accounts.models import User, Workspace
 from ctip.web.stakeholders.models import Organisation
 from ctip.web.tna.models import (
     ColumnMapping,
+    FormLink,
+    FormResponse,
     ImportBatch,
     KoboConnection,
     SurveyInstrument,
@@ -80,6 +84,8 @@ SUBMISSION_KEYS = [
     "version",
 ]
 MAPPING_KEYS = ["name", "mapping", "version"]
+LINK_KEYS = ["label", "kind", "token", "language", "is_open", "version"]
+RESPONSE_KEYS = ["code", "answers", "page", "language", "status", "version"]
 CONNECTION_KEYS = ["server_url", "asset_uid", "version"]
 
 
@@ -165,6 +171,32 @@ def section_export(workspace: Workspace) -> dict[str, Any]:
             }
             for row in KoboConnection.objects.filter(workspace=workspace)
             .select_related("instrument")
+            .order_by("uuid")
+        ],
+        "form_links": [
+            {
+                "uuid": str(row.uuid),
+                "instrument": str(row.instrument.uuid),
+                **{key: getattr(row, key) for key in LINK_KEYS},
+                "organisation": str(row.organisation.uuid) if row.organisation_id else None,
+                "created_by": row.created_by.username if row.created_by_id else None,
+                **_stamps(row),
+            }
+            for row in FormLink.objects.filter(workspace=workspace)
+            .select_related("instrument", "organisation", "created_by")
+            .order_by("uuid")
+        ],
+        "form_responses": [
+            {
+                "uuid": str(row.uuid),
+                "link": str(row.link.uuid),
+                **{key: getattr(row, key) for key in RESPONSE_KEYS},
+                "submitted_at": _when(row.submitted_at),
+                "submission": str(row.submission.uuid) if row.submission_id else None,
+                **_stamps(row),
+            }
+            for row in FormResponse.objects.filter(workspace=workspace)
+            .select_related("link", "submission")
             .order_by("uuid")
         ],
     }
@@ -276,6 +308,7 @@ def section_import(section: dict[str, Any], workspace: Workspace) -> None:
     }
     organisation = _lookup(organisations, "an organisation")
     ratings: list[SurveyRating] = []
+    submissions: dict[str, SurveySubmission] = {}
     for where, record in _records(
         section,
         "submissions",
@@ -293,6 +326,7 @@ def section_import(section: dict[str, Any], workspace: Workspace) -> None:
             batch=batch(record["batch"], f"{where}.batch") if record["batch"] else None,
             **_times(record, where),
         )
+        submissions[str(record["uuid"])] = submission
         if not isinstance(record["ratings"], list):
             raise _damaged(f"{where}.ratings", "is not a list")
         for position, rating in enumerate(record["ratings"]):
@@ -326,5 +360,45 @@ def section_import(section: dict[str, Any], workspace: Workspace) -> None:
                 record["last_submission_time"], f"{where}.last_submission_time", optional=True
             ),
             last_pulled_at=_parsed_when(record["last_pulled_at"], f"{where}.last_pulled_at", optional=True),
+            **_times(record, where),
+        )
+    _import_web_form(section, workspace, instrument, organisation, _lookup(submissions, "a submission"))
+
+
+def _import_web_form(
+    section: dict[str, Any],
+    workspace: Workspace,
+    instrument: Callable[[Any, str], Any],
+    organisation: Callable[[Any, str], Any],
+    submission: Callable[[Any, str], Any],
+) -> None:
+    links: dict[str, FormLink] = {}
+    for where, record in _records(
+        section, "form_links", [*LINK_KEYS, "instrument", "organisation", "created_by"]
+    ):
+        links[str(record["uuid"])] = FormLink.objects.create(
+            uuid=record["uuid"],
+            workspace=workspace,
+            instrument=instrument(record["instrument"], f"{where}.instrument"),
+            **{key: record[key] for key in LINK_KEYS},
+            organisation=organisation(record["organisation"], f"{where}.organisation")
+            if record["organisation"]
+            else None,
+            created_by=_user(record["created_by"]),
+            **_times(record, where),
+        )
+    link = _lookup(links, "a web form link")
+    for where, record in _records(
+        section, "form_responses", [*RESPONSE_KEYS, "link", "submitted_at", "submission"]
+    ):
+        FormResponse.objects.create(
+            uuid=record["uuid"],
+            workspace=workspace,
+            link=link(record["link"], f"{where}.link"),
+            **{key: record[key] for key in RESPONSE_KEYS},
+            submitted_at=_parsed_when(record["submitted_at"], f"{where}.submitted_at", optional=True),
+            submission=submission(record["submission"], f"{where}.submission")
+            if record["submission"]
+            else None,
             **_times(record, where),
         )

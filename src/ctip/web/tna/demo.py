@@ -13,7 +13,8 @@ file and importing it again changes nothing:
 * about 30% attended an earlier training on trafficking, and rate their competence higher;
 * importance is mostly 4–5; competence is lower, especially for the specialised competencies.
 
-No answer describes a real person or a real organisation's staff. :func:`demo_tna_documents` returns the
+No answer describes a real person or a real organisation's staff. Links to the built-in web form, with a
+few fictional answers given through it, come from :mod:`ctip.web.tna.demo_web_form`. :func:`demo_tna_documents` returns the
 instrument's XLSForm and its Word documents for ``ctip demo`` to write.
 """
 
@@ -29,6 +30,7 @@ from ctip.formats.xlsform import INSTITUTIONAL_GROUP, OPEN_GROUP, PROFILE_GROUP,
 from ctip.web.accounts.models import User, Workspace
 from ctip.web.stakeholders.models import Organisation
 from ctip.web.tna import documents, selectors, services
+from ctip.web.tna.demo_web_form import demo_web_form
 from ctip.web.tna.models import SurveyInstrument
 from ctip.web.tna.services.instruments import organisation_choice_keys
 from ctip.web.tna.services.survey_import import SOURCE_DEMO
@@ -243,6 +245,7 @@ def demo_tna(*, workspace: Workspace, acting_user: User | None) -> SurveyInstrum
         acting_user=acting_user,
         source=SOURCE_DEMO,
     )
+    demo_web_form(workspace=workspace, instrument=instrument, acting_user=acting_user)
     return instrument
 
 

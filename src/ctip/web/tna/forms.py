@@ -14,7 +14,15 @@ from django.utils.translation import gettext_lazy as _
 from ctip.core.stakeholders import CHAIN_STAGE_LABELS, ORGANISATION_TYPE_LABELS, PILLAR_LABELS
 from ctip.web.accounts.models import Workspace
 from ctip.web.stakeholders.models import OrganisationType
-from ctip.web.tna.models import LEVEL_CHOICES, SCALE_CHOICES, SurveyInstrument, WorkspaceCompetency
+from ctip.web.tna.models import (
+    FORM_LANGUAGE_CHOICES,
+    LEVEL_CHOICES,
+    LINK_KIND_CHOICES,
+    LINK_ORGANISATION,
+    SCALE_CHOICES,
+    SurveyInstrument,
+    WorkspaceCompetency,
+)
 
 NOT_MAPPED = ""
 
@@ -240,3 +248,41 @@ class ResponseFilterForm(forms.Form):
             ("", gettext("All instruments")),
             *[(str(row.uuid), row.title) for row in instruments],
         ]
+
+
+class FormLinksForm(forms.Form):
+    """Make links to the built-in web form: numbered links for single respondents, or one link per
+    organisation for everyone working there."""
+
+    kind = forms.ChoiceField(
+        label=_("Links for"),
+        choices=LINK_KIND_CHOICES,
+        widget=forms.RadioSelect,
+        initial=LINK_ORGANISATION,
+    )
+    organisations = forms.MultipleChoiceField(
+        label=_("Organisations"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("One link per organisation; everyone who opens it answers separately."),
+    )
+    count = forms.IntegerField(
+        label=_("Number of single-respondent links"),
+        required=False,
+        min_value=1,
+        max_value=500,
+        help_text=_("Each link takes one set of answers: give one to each person."),
+    )
+    label_prefix = forms.CharField(
+        label=_("Label of the single-respondent links"),
+        required=False,
+        max_length=100,
+        help_text=_("Numbered: “Respondent 001”, “Respondent 002”, …"),
+    )
+    language = forms.ChoiceField(
+        label=_("Language the form opens in"), choices=FORM_LANGUAGE_CHOICES, initial="en"
+    )
+
+    def __init__(self, *args: Any, organisations: Sequence[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisations"].choices = [(str(row.uuid), str(row)) for row in organisations]

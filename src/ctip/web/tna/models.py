@@ -256,3 +256,96 @@ class KoboConnection(WorkspaceOwned):
 
     def __str__(self) -> str:
         return f"{self.server_url} {self.asset_uid}"
+
+
+LINK_RESPONDENT = "respondent"
+LINK_ORGANISATION = "organisation"
+LINK_KIND_CHOICES = [
+    (LINK_RESPONDENT, _("One respondent")),
+    (LINK_ORGANISATION, _("Everyone in an organisation")),
+]
+FORM_LANGUAGE_CHOICES = [("en", "English"), ("fr", "Français")]
+RESPONSE_IN_PROGRESS = "in_progress"
+RESPONSE_DECLINED = "declined"
+RESPONSE_SUBMITTED = "submitted"
+RESPONSE_STATUS_CHOICES = [
+    (RESPONSE_IN_PROGRESS, _("In progress")),
+    (RESPONSE_DECLINED, _("Declined")),
+    (RESPONSE_SUBMITTED, _("Submitted")),
+]
+
+
+class FormLink(WorkspaceOwned):
+    """A link to the built-in web form of an instrument: for one respondent (one set of answers) or for
+    everyone in an organisation (each person who opens it answers separately). The token in the link is
+    the only key: whoever has the link can answer, nothing else."""
+
+    instrument = models.ForeignKey(
+        SurveyInstrument, on_delete=models.CASCADE, related_name="form_links", verbose_name=_("instrument")
+    )
+    label = models.CharField(_("label"), max_length=150)
+    kind = models.CharField(_("for whom"), max_length=20, choices=LINK_KIND_CHOICES)
+    organisation = models.ForeignKey(
+        "stakeholders.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="form_links",
+        verbose_name=_("organisation"),
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True, editable=False)
+    language = models.CharField(_("language"), max_length=5, choices=FORM_LANGUAGE_CHOICES, default="en")
+    is_open = models.BooleanField(_("open"), default=True)
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["instrument", "label", "id"]
+        verbose_name = _("web form link")
+        verbose_name_plural = _("web form links")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=[LINK_RESPONDENT, LINK_ORGANISATION]), name="tna_link_kind"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class FormResponse(WorkspaceOwned):
+    """One person's answers in the web form, saved page by page (``answers``: field name → text, as an
+    export holds them). ``code`` lets the respondent continue later or on another device; ``page`` is
+    the furthest page reached. Submitting makes a :class:`SurveySubmission` (key ``web:<uuid>``)."""
+
+    link = models.ForeignKey(FormLink, on_delete=models.CASCADE, related_name="responses")
+    code = models.CharField(_("resume code"), max_length=16, editable=False)
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+    page = models.PositiveSmallIntegerField(_("furthest page"), default=0)
+    language = models.CharField(_("language"), max_length=5, choices=FORM_LANGUAGE_CHOICES, default="en")
+    status = models.CharField(
+        _("status"), max_length=20, choices=RESPONSE_STATUS_CHOICES, default=RESPONSE_IN_PROGRESS
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submission = models.OneToOneField(
+        SurveySubmission,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="form_response",
+        verbose_name=_("submission"),
+    )
+
+    class Meta:
+        ordering = ["link", "created_at", "id"]
+        verbose_name = _("web form response")
+        verbose_name_plural = _("web form responses")
+        constraints = [
+            models.UniqueConstraint(fields=["link", "code"], name="tna_form_response_code_unique"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=[RESPONSE_IN_PROGRESS, RESPONSE_DECLINED, RESPONSE_SUBMITTED]),
+                name="tna_form_response_status",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.link} {self.code}"

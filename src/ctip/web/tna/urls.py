@@ -13,9 +13,7 @@ urlpatterns = [
     path("instruments/", views.instrument_list, name="tna-instruments"),
     path("instruments/new/", views.instrument_create, name="tna-instrument-create"),
     path("instruments/<uuid:survey>/", views.instrument_detail, name="tna-instrument"),
-    path(
-        "instruments/<uuid:survey>/xlsform.xlsx", views.instrument_xlsform, name="tna-instrument-xlsform"
-    ),
+    path("instruments/<uuid:survey>/xlsform.xlsx", views.instrument_xlsform, name="tna-instrument-xlsform"),
     path(
         "instruments/<uuid:survey>/questionnaire.docx",
         views.instrument_questionnaire,
@@ -30,6 +28,11 @@ urlpatterns = [
         "instruments/<uuid:survey>/focus-group-guide.docx",
         views.instrument_fgd_guide,
         name="tna-instrument-fgd-guide",
+    ),
+    path("instruments/<uuid:survey>/links/", views.form_links, name="tna-form-links"),
+    path("instruments/<uuid:survey>/links.xlsx", views.form_links_xlsx, name="tna-form-links-xlsx"),
+    path(
+        "instruments/<uuid:survey>/links/<uuid:link>/open/", views.form_link_open, name="tna-form-link-open"
     ),
     path("imports/", views.import_list, name="tna-imports"),
     path("imports/mapping/", views.import_mapping, name="tna-import-mapping"),

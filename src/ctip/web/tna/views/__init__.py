@@ -7,6 +7,7 @@ from ctip.web.tna.views.competencies import (
     competency_edit,
     competency_list,
 )
+from ctip.web.tna.views.form_links import form_link_open, form_links, form_links_xlsx
 from ctip.web.tna.views.imports import (
     import_list,
     import_mapping,
@@ -31,6 +32,9 @@ __all__ = [
     "competency_create",
     "competency_edit",
     "competency_list",
+    "form_link_open",
+    "form_links",
+    "form_links_xlsx",
     "import_list",
     "import_mapping",
     "import_preview",

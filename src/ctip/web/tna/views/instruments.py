@@ -119,6 +119,8 @@ def instrument_detail(request: HttpRequest, survey: Any) -> HttpResponse:
             "segment": segments.get(found.segment, found.segment),
             "groups": selectors.instrument_competency_groups(built, french=_french(request)),
             "submission_count": found.submissions.count(),
+            "link_count": found.form_links.count(),
+            "web_submitted": found.submissions.filter(source="web_form").count(),
             "batches": selectors.batches(request.workspace).filter(instrument=found)[:10],
             "question_count": len(built.profile_questions)
             + 2 * len(built.competencies)
