@@ -4,8 +4,8 @@ tests/web/accounts/test_isolation.py)."""
 from __future__ import annotations
 
 from ctip.web.tna import services
-from ctip.web.tna.services import web_form
 from ctip.web.tna.models import ImportBatch
+from ctip.web.tna.services import web_form
 from tests.web.tna.factories import instrument_make, kobo_csv, kobo_row, registry_make
 
 
