@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ctip import cli_analyze
 from ctip.core.errors import DomainError
 
 if TYPE_CHECKING:
@@ -525,6 +526,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--instrument", help="survey instrument id (needed the first time when there are several)"
     )
     pull.set_defaults(handler=cmd_tna_pull_kobo)
+    cli_analyze.add_parser(tna_commands)
 
     manage = commands.add_parser(
         "manage", help="run a Django management command (e.g. ctip manage check --deploy)"
@@ -547,10 +549,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         execute_from_command_line(["ctip manage", *args.arguments])
         return 0
-    _setup_django()
     handler: Callable[[argparse.Namespace], int] = args.handler
+    uses_database = getattr(args, "uses_database", True)  # ctip tna analyze works on files only
+    if uses_database:
+        _setup_django()
     try:
-        _migrate()  # every command works on a fresh database: create or upgrade the tables first
+        if uses_database:
+            _migrate()  # every command works on a fresh database: create or upgrade the tables first
         return handler(args)
     except DomainError as error:
         print(f"error: {error.message}", file=sys.stderr)

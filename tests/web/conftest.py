@@ -1,6 +1,15 @@
 import pytest
+from django.utils import translation
 
 from tests.web.factories import PASSWORD, member_make, user_make, workspace_make
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request in French leaves French active in the thread (LocaleMiddleware does not switch back);
+    later tests must not inherit it."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -126,6 +126,7 @@ def demo_build(*, out_dir: Path) -> DemoResult:
     manifest: list[dict[str, str]] = []
     manifest.extend(_inception_documents(workspaces[0], out_dir))
     manifest.extend(_tna_documents(workspaces[0], out_dir))
+    manifest.extend(_needs_documents(workspaces[0], out_dir))
     for workspace in workspaces:
         manifest.extend(_workspace_documents(workspace, admin, out_dir))
     manifest.append(_openapi_document(out_dir))
@@ -209,6 +210,19 @@ def _tna_documents(workspace: Workspace, out_dir: Path) -> list[dict[str, str]]:
         entries.append(
             _entry(kind, path, out_dir, f"{workspace.name}: {title}" + (f" ({language})" if language else ""))
         )
+    return entries
+
+
+def _needs_documents(workspace: Workspace, out_dir: Path) -> list[dict[str, str]]:
+    from ctip.web.needs.demo import demo_needs_documents
+
+    folder = out_dir / workspace.slug
+    folder.mkdir(parents=True, exist_ok=True)
+    entries: list[dict[str, str]] = []
+    for document in demo_needs_documents(workspace):
+        path = folder / document.file_name
+        path.write_bytes(document.content)
+        entries.append(_entry(document.kind, path, out_dir, f"{workspace.name}: {document.title}"))
     return entries
 
 

@@ -47,6 +47,9 @@ class Table:
     """Fixed column widths; ``None`` shares the text width out according to the content."""
     note: str = ""
     """A source or a remark, printed in small type under the table."""
+    align_right: tuple[bool, ...] | None = None
+    """Which columns to align on the right; ``None`` finds the columns that hold only numbers. Given by a
+    builder that knows a column holds numbers even where some cells say "—" or "n<5"."""
 
     def __post_init__(self) -> None:
         for number, row in enumerate(self.rows, start=1):
@@ -54,9 +57,14 @@ class Table:
                 raise ValueError(f"Row {number} has {len(row)} cells for {len(self.header)} columns.")
         if self.column_widths_cm is not None and len(self.column_widths_cm) != len(self.header):
             raise ValueError("There must be one column width for each column.")
+        if self.align_right is not None and len(self.align_right) != len(self.header):
+            raise ValueError("There must be one alignment for each column.")
 
     def numeric_columns(self) -> tuple[bool, ...]:
-        """Which columns hold only numbers ("1,250", "75%", "-3.5"), to align them on the right."""
+        """Which columns to align on the right: ``align_right`` when given, otherwise those that hold only
+        numbers ("1,250", "75%", "-3.5")."""
+        if self.align_right is not None:
+            return self.align_right
         return tuple(
             bool(self.rows)
             and all(_NUMBER.match(row[index]) or not row[index].strip() for row in self.rows)

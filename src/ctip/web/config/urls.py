@@ -25,6 +25,7 @@ workspace_urls = [
     path("inception/", include("ctip.web.inception.urls")),
     path("tna/", include("ctip.web.tna.urls")),
     path("qualitative/", include("ctip.web.qualitative.urls")),
+    path("needs/", include("ctip.web.needs.urls")),
 ]
 
 urlpatterns = [

@@ -59,6 +59,8 @@ PHASES: tuple[Phase, ...] = (
             PhaseLink("tna-instruments", _("Survey instruments")),
             PhaseLink("tna-imports", _("Survey data")),
             PhaseLink("qualitative-records", _("Interviews and focus groups")),
+            PhaseLink("needs-dashboard", _("Gap analysis")),
+            PhaseLink("needs-report", _("TNA report, annex and deck")),
         ),
     ),
     Phase(

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "ctip.web.inception",
     "ctip.web.tna",
     "ctip.web.qualitative",
+    "ctip.web.needs",
 ]
 
 MIDDLEWARE = [
