@@ -262,3 +262,15 @@ def test_optimizer_at_least_as_good_as_greedy() -> None:
             ConstraintGroup.PREREQUISITE,
         )
     ]
+
+
+def test_a_plan_broken_by_rounding_seats_says_so_instead_of_passing_for_feasible(monkeypatch) -> None:
+    # The model's seats are continuous; if turning them into whole-person sessions broke a constraint,
+    # the plan must name it. Simulate a rounding that doubles every session: budget 1,000 pays only one.
+    from ctip.core.planning import planner
+
+    real = planner.sessions_from
+    monkeypatch.setattr(planner, "sessions_from", lambda formulation, values: real(formulation, values) * 2)
+    plan = solve(_two_needs(budget_per_year=(1_000.0,)), time_limit=10)
+    assert plan.status is PlanStatus.ROUNDING_BROKE
+    assert "budget" in plan.notes

@@ -37,6 +37,8 @@ class PlanStatus(StrEnum):
     FEASIBLE = "feasible"  # a plan that keeps every constraint, stopped by the time limit
     INFEASIBLE = "infeasible"  # no plan keeps every constraint; see Plan.conflicts
     VIOLATES_FLOORS = "violates_floors"  # greedy only: a plan that misses some floor; see Plan.notes
+    ROUNDING_BROKE = "rounding_broke"  # the solver's plan, once its seats are rounded to whole people,
+    # breaks the constraint groups named in Plan.notes (never presented as feasible)
 
 
 class ConstraintGroup(StrEnum):

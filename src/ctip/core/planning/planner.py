@@ -52,6 +52,12 @@ def solve(
     if solved.status in ("optimal", "feasible"):
         sessions = sessions_from(formulation, solved.values)
         status = PlanStatus.OPTIMAL if solved.status == "optimal" else PlanStatus.FEASIBLE
+        # Seats are continuous in the model; whole-person sessions are checked again, and a plan that
+        # rounding broke says so instead of passing for feasible.
+        broken = violations(instance, sessions)
+        if broken:
+            plan = _plan(instance, sessions, PlanStatus.ROUNDING_BROKE, solved.gap, solved.seconds)
+            return dataclasses.replace(plan, notes=tuple(group.value for group in broken))
         return _plan(instance, sessions, status, solved.gap, solved.seconds)
     conflicts = conflicting_groups(formulation, time_limit=time_limit)
     return Plan(status=PlanStatus.INFEASIBLE, solve_seconds=solved.seconds, conflicts=conflicts)
