@@ -26,6 +26,8 @@ workspace_urls = [
     path("tna/", include("ctip.web.tna.urls")),
     path("qualitative/", include("ctip.web.qualitative.urls")),
     path("needs/", include("ctip.web.needs.urls")),
+    path("plan/", include("ctip.web.planning.urls")),
+    path("monitoring/", include("ctip.web.monitoring.urls")),
 ]
 
 urlpatterns = [

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "ctip.web.tna",
     "ctip.web.qualitative",
     "ctip.web.needs",
+    "ctip.web.planning",
+    "ctip.web.monitoring",
 ]
 
 MIDDLEWARE = [
