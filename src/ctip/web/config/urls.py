@@ -27,6 +27,7 @@ workspace_urls = [
     path("qualitative/", include("ctip.web.qualitative.urls")),
     path("needs/", include("ctip.web.needs.urls")),
     path("plan/", include("ctip.web.planning.urls")),
+    path("plan/", include("ctip.web.planning.urls_scenarios")),
     path("monitoring/", include("ctip.web.monitoring.urls")),
 ]
 

@@ -10,3 +10,11 @@ class PlanningConfig(AppConfig):
     name = "ctip.web.planning"
     label = "planning"
     verbose_name = _("Capacity development plan")
+
+    def ready(self) -> None:
+        from ctip.web.planning import backup
+        from ctip.web.workspace_backup import BackupSection, backup_section_register
+
+        backup_section_register(
+            backup.SECTION, BackupSection(export=backup.section_export, restore=backup.section_import)
+        )

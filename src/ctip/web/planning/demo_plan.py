@@ -1,0 +1,51 @@
+"""The demo programme's capacity plan: the catalogue and the demand drawn from the (fictional) TNA, a
+baseline scenario solved by HiGHS with its greedy baseline, and a copy with a budget 20 % lower, solved
+too, so that the scenario comparison has something to show. Idempotent: a workspace that already has
+scenarios keeps them."""
+
+from __future__ import annotations
+
+from ctip.core.planning.model import Parameters
+from ctip.web.accounts.models import User, Workspace
+from ctip.web.planning.models import PlanScenario
+from ctip.web.planning.services import scenarios as services
+
+BASELINE = "Baseline plan (fictional)"
+LEAN = "Budget −20 % (fictional)"
+DEMO_TIME_LIMIT = 20.0
+
+
+def demo_parameters() -> Parameters:
+    """The demo's constraints: the defaults, with a higher need floor on Rodrigues."""
+    defaults = Parameters()
+    return Parameters(
+        budget_per_year=defaults.budget_per_year,
+        location_need_floor_by_location={"Rodrigues": 0.10},
+    )
+
+
+def demo_plan(*, workspace: Workspace, acting_user: User | None) -> PlanScenario | None:
+    """Seed the plan's inputs and solve the two demo scenarios; ``None`` when the workspace has no demand
+    (no survey answers) to plan for."""
+    from ctip.web.planning.demo import seed_planning_inputs
+
+    seed_planning_inputs(workspace)
+    existing = PlanScenario.objects.filter(workspace=workspace, name=BASELINE).first()
+    if existing is not None:
+        return existing
+    baseline = services.scenario_create(
+        workspace=workspace,
+        name=BASELINE,
+        description="Fictional demo scenario: the default constraints, with at least 10 % of the need on "
+        "Rodrigues covered.",
+        parameters=demo_parameters(),
+        acting_user=acting_user,
+    )
+    outcome = services.scenario_solve(baseline, acting_user=acting_user, time_limit=DEMO_TIME_LIMIT)
+    if outcome.plan.status.value == "infeasible":
+        return outcome.scenario
+    lean = services.scenario_copy(outcome.scenario, name=LEAN, budget_factor=0.8, acting_user=acting_user)
+    services.scenario_solve(lean, acting_user=acting_user, time_limit=DEMO_TIME_LIMIT)
+    services.scenario_adopt(outcome.scenario, acting_user=acting_user)
+    outcome.scenario.refresh_from_db()
+    return outcome.scenario
