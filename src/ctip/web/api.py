@@ -103,6 +103,7 @@ from ctip.web.desk_review.api import router as desk_review_router  # noqa: E402
 from ctip.web.inception.api import router as inception_router  # noqa: E402
 from ctip.web.meetings.api import router as meetings_router  # noqa: E402
 from ctip.web.needs.api import router as needs_router  # noqa: E402
+from ctip.web.planning.api import router as planning_router  # noqa: E402
 from ctip.web.planning.api_scenarios import router as plan_scenarios_router  # noqa: E402
 from ctip.web.qualitative.api import router as qualitative_router  # noqa: E402
 from ctip.web.stakeholders.api import router as stakeholders_router  # noqa: E402
@@ -116,4 +117,5 @@ api.add_router("", inception_router)
 api.add_router("", tna_router)
 api.add_router("", qualitative_router)
 api.add_router("", needs_router)
+api.add_router("", planning_router)
 api.add_router("", plan_scenarios_router)
