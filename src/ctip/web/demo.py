@@ -95,6 +95,7 @@ def _demo_programme(workspace: Workspace, admin: User) -> None:
     from ctip.web.desk_review.demo import demo_desk_review
     from ctip.web.inception.demo import demo_inception
     from ctip.web.meetings.demo import demo_meetings
+    from ctip.web.planning.demo_plan import demo_plan
     from ctip.web.qualitative.demo import demo_qualitative
     from ctip.web.stakeholders.demo import demo_stakeholders
     from ctip.web.tna.demo import demo_tna
@@ -105,6 +106,7 @@ def _demo_programme(workspace: Workspace, admin: User) -> None:
     demo_inception(workspace=workspace, acting_user=admin)
     demo_meetings(workspace=workspace, acting_user=admin)
     demo_qualitative(workspace=workspace, acting_user=admin)
+    demo_plan(workspace=workspace, acting_user=admin)
 
 
 def demo_build(*, out_dir: Path) -> DemoResult:
@@ -127,6 +129,7 @@ def demo_build(*, out_dir: Path) -> DemoResult:
     manifest.extend(_inception_documents(workspaces[0], out_dir))
     manifest.extend(_tna_documents(workspaces[0], out_dir))
     manifest.extend(_needs_documents(workspaces[0], out_dir))
+    manifest.extend(_plan_documents(workspaces[0], out_dir))
     for workspace in workspaces:
         manifest.extend(_workspace_documents(workspace, admin, out_dir))
     manifest.append(_openapi_document(out_dir))
@@ -220,6 +223,19 @@ def _needs_documents(workspace: Workspace, out_dir: Path) -> list[dict[str, str]
     folder.mkdir(parents=True, exist_ok=True)
     entries: list[dict[str, str]] = []
     for document in demo_needs_documents(workspace):
+        path = folder / document.file_name
+        path.write_bytes(document.content)
+        entries.append(_entry(document.kind, path, out_dir, f"{workspace.name}: {document.title}"))
+    return entries
+
+
+def _plan_documents(workspace: Workspace, out_dir: Path) -> list[dict[str, str]]:
+    from ctip.web.planning.demo_documents import demo_plan_documents
+
+    folder = out_dir / workspace.slug
+    folder.mkdir(parents=True, exist_ok=True)
+    entries: list[dict[str, str]] = []
+    for document in demo_plan_documents(workspace):
         path = folder / document.file_name
         path.write_bytes(document.content)
         entries.append(_entry(document.kind, path, out_dir, f"{workspace.name}: {document.title}"))

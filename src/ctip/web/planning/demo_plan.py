@@ -13,13 +13,16 @@ from ctip.web.planning.services import scenarios as services
 BASELINE = "Baseline plan (fictional)"
 LEAN = "Budget −20 % (fictional)"
 DEMO_TIME_LIMIT = 20.0
+COST_FACTOR = 45.0
+"""The default catalogue's costs are in US dollars; the demo workspace counts in Mauritian rupees."""
+BUDGET_PER_YEAR = 6_750_000.0
+"""About USD 150,000 a year, in rupees (fictional)."""
 
 
 def demo_parameters() -> Parameters:
     """The demo's constraints: the defaults, with a higher need floor on Rodrigues."""
-    defaults = Parameters()
     return Parameters(
-        budget_per_year=defaults.budget_per_year,
+        budget_per_year=(BUDGET_PER_YEAR, BUDGET_PER_YEAR, BUDGET_PER_YEAR),
         location_need_floor_by_location={"Rodrigues": 0.10},
     )
 
@@ -29,7 +32,8 @@ def demo_plan(*, workspace: Workspace, acting_user: User | None) -> PlanScenario
     (no survey answers) to plan for."""
     from ctip.web.planning.demo import seed_planning_inputs
 
-    seed_planning_inputs(workspace)
+    if not seed_planning_inputs(workspace, acting_user=acting_user, cost_factor=COST_FACTOR):
+        return None
     existing = PlanScenario.objects.filter(workspace=workspace, name=BASELINE).first()
     if existing is not None:
         return existing

@@ -73,6 +73,11 @@ PHASES: tuple[Phase, ...] = (
             _("Define SMART indicators and targets"),
             _("Validate the plan at a workshop"),
         ),
+        (
+            PhaseLink("plan-catalogue", _("Module catalogue")),
+            PhaseLink("plan-demand", _("Demand from the TNA")),
+            PhaseLink("plan-scenarios", _("Plan scenarios and documents")),
+        ),
     ),
     Phase(
         "trainings",
