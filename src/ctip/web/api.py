@@ -102,6 +102,7 @@ from ctip.web.accounts.api import router as accounts_router  # noqa: E402
 from ctip.web.desk_review.api import router as desk_review_router  # noqa: E402
 from ctip.web.inception.api import router as inception_router  # noqa: E402
 from ctip.web.meetings.api import router as meetings_router  # noqa: E402
+from ctip.web.monitoring.api import router as monitoring_router  # noqa: E402
 from ctip.web.needs.api import router as needs_router  # noqa: E402
 from ctip.web.planning.api import router as planning_router  # noqa: E402
 from ctip.web.planning.api_scenarios import router as plan_scenarios_router  # noqa: E402
@@ -119,3 +120,4 @@ api.add_router("", qualitative_router)
 api.add_router("", needs_router)
 api.add_router("", planning_router)
 api.add_router("", plan_scenarios_router)
+api.add_router("", monitoring_router)

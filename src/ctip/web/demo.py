@@ -95,6 +95,7 @@ def _demo_programme(workspace: Workspace, admin: User) -> None:
     from ctip.web.desk_review.demo import demo_desk_review
     from ctip.web.inception.demo import demo_inception
     from ctip.web.meetings.demo import demo_meetings
+    from ctip.web.monitoring.demo import seed_monitoring
     from ctip.web.planning.demo_plan import demo_plan
     from ctip.web.qualitative.demo import demo_qualitative
     from ctip.web.stakeholders.demo import demo_stakeholders
@@ -107,6 +108,7 @@ def _demo_programme(workspace: Workspace, admin: User) -> None:
     demo_meetings(workspace=workspace, acting_user=admin)
     demo_qualitative(workspace=workspace, acting_user=admin)
     demo_plan(workspace=workspace, acting_user=admin)
+    seed_monitoring(workspace, admin)
 
 
 def demo_build(*, out_dir: Path) -> DemoResult:

@@ -9,3 +9,12 @@ class MonitoringConfig(AppConfig):
     name = "ctip.web.monitoring"
     label = "monitoring"
     verbose_name = _("Monitoring and evaluation")
+
+    def ready(self) -> None:
+        # Values refer to users by username (accounts section, restored first); nothing else outside.
+        from ctip.web.monitoring import backup
+        from ctip.web.workspace_backup import BackupSection, backup_section_register
+
+        backup_section_register(
+            backup.SECTION, BackupSection(export=backup.section_export, restore=backup.section_import)
+        )

@@ -77,6 +77,7 @@ PHASES: tuple[Phase, ...] = (
             PhaseLink("plan-catalogue", _("Module catalogue")),
             PhaseLink("plan-demand", _("Demand from the TNA")),
             PhaseLink("plan-scenarios", _("Plan scenarios and documents")),
+            PhaseLink("monitoring-framework", _("M&E framework")),
         ),
     ),
     Phase(
@@ -110,6 +111,10 @@ PHASES: tuple[Phase, ...] = (
         (
             _("Record actual values per period"),
             _("Compare with targets and report progress"),
+        ),
+        (
+            PhaseLink("monitoring-framework", _("M&E framework")),
+            PhaseLink("monitoring-import", _("Import indicator values")),
         ),
     ),
 )
