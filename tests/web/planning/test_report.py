@@ -20,6 +20,7 @@ from ctip.web.planning.models import PlanScenario, PlanSession
 from ctip.web.planning.report import adopted_scenario, plan_documents
 from tests.formats.test_plan_workbook import recalculated
 from tests.web.factories import user_make, workspace_make
+from tests.web.monitoring.factories import framework_make
 from tests.web.planning.report_factories import plan_make
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +33,7 @@ def plan(django_db_setup, django_db_blocker):
         admin = user_make("ada-plan")
         workspace = workspace_make("mauritius", admin=admin, name="Mauritius C-TIP programme")
         scenario = plan_make(workspace)
+        framework_make(workspace)
         documents = {
             language: plan_documents(workspace, scenario, language=language) for language in ("en", "fr")
         }
@@ -287,3 +289,18 @@ def test_an_adopted_scenario_without_sessions_gives_no_demo_documents(workspace)
     scenario = plan_make(workspace)
     PlanSession.objects.filter(scenario=scenario).delete()
     assert demo_plan_documents(workspace) == []
+
+
+def test_the_monitoring_section_lists_the_workspaces_framework(plan):
+    document = docx(plan)
+    table = table_with(document, "Result")
+    rows = [[cell.text for cell in row.cells] for row in table.rows]
+    indicators = [row[1] for row in rows]
+    assert any(
+        text.startswith("Percentage of frontline officers rating their competence in screening")
+        for text in indicators
+    )
+    assert any(row[0].endswith("1.1: Frontline officers are trained") for row in rows)
+    outcome = next(row for row in rows if row[0].startswith("Outcome 1"))
+    assert outcome[4] == "Training records · Yearly" and outcome[5] == "Police Training School"
+    assert next(row for row in rows if row[0].startswith("Output 1.1"))[2] == "0 (2024)"

@@ -10,7 +10,6 @@ are read.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from ctip.core.errors import DomainError
 from ctip.core.planning.model import Parameters, UnmetReason, year_of
 from ctip.core.stakeholders import PILLAR_LABELS
 from ctip.web.accounts.models import Workspace
+from ctip.web.monitoring.selectors import FrameworkRow, framework_rows
 from ctip.web.needs.data import analysis_for, default_instrument
 from ctip.web.needs.report_content import ABSENT, number
 from ctip.web.planning.models import DemandRow, PlanScenario, PlanSegment, PlanSession, TrainingModule
@@ -30,13 +30,6 @@ from ctip.web.tna.services import instrument_of
 TOP_PRIORITIES = 5
 """How many of the TNA's largest needs the rationale lists."""
 NATIONAL = "national"
-
-
-FrameworkRow = Any
-"""One row of the M&E framework as ``ctip.web.monitoring.selectors.framework_rows`` returns it (a frozen
-dataclass: tier label, code, statement, indicator name, unit, baseline text, targets by year, life-of-plan
-target, means of verification, responsible agency, frequency, SMART summary). Read through
-:func:`ctip.web.planning.report_framework.framework_value`, which accepts the usual spellings of each field."""
 
 
 @dataclass(frozen=True)
@@ -99,8 +92,7 @@ class PlanReportData:
     tna_note: str
     """Where the priorities come from, or why there are none (in the document's language)."""
     competency_titles: Mapping[str, str]
-    framework: tuple[FrameworkRow, ...] | None
-    """``None`` when the monitoring app does not provide the framework yet."""
+    framework: tuple[FrameworkRow, ...]
 
     # --- Labels ---
 
@@ -349,15 +341,8 @@ def _tna(workspace: Workspace, language: str) -> tuple[tuple[Priority, ...], str
     return priorities, note, titles
 
 
-def _framework(workspace: Workspace, language: str) -> tuple[FrameworkRow, ...] | None:
-    """The M&E framework's rows, or ``None`` while the monitoring app does not provide them."""
-    try:
-        selectors = importlib.import_module("ctip.web.monitoring.selectors")
-    except ImportError:
-        return None
-    framework_rows = getattr(selectors, "framework_rows", None)
-    if framework_rows is None:
-        return None
+def _framework(workspace: Workspace, language: str) -> tuple[FrameworkRow, ...]:
+    """The M&E framework's rows (``ctip.web.monitoring``)."""
     return tuple(framework_rows(workspace, language))
 
 

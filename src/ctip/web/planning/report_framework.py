@@ -4,9 +4,6 @@ ownership and the risks. Call them inside ``translation.override(d.language)``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -30,43 +27,12 @@ def _value(value: object) -> str:
     return str(value)
 
 
-_FIELDS: dict[str, tuple[str, ...]] = {
-    "tier": ("tier", "tier_label"),
-    "code": ("code",),
-    "statement": ("statement", "result", "result_statement"),
-    "indicator": ("indicator", "indicator_name", "name"),
-    "unit": ("unit", "unit_label"),
-    "baseline": ("baseline", "baseline_text"),
-    "targets": ("targets", "targets_by_year", "yearly_targets"),
-    "life_of_plan": ("life_of_plan_target", "life_of_plan", "lop_target"),
-    "verification": ("means_of_verification", "verification"),
-    "responsible": ("responsible", "responsible_agency", "agency"),
-    "frequency": ("frequency",),
-    "smart": ("smart_summary", "smart"),
-}
-
-
-def framework_value(row: FrameworkRow, name: str) -> Any:
-    """A field of a framework row under any of its usual spellings (``None`` when the row has none)."""
-    for attribute in _FIELDS[name]:
-        if hasattr(row, attribute):
-            return getattr(row, attribute)
-    return None
-
-
-def _text(row: FrameworkRow, name: str) -> str:
-    value = framework_value(row, name)
-    return "" if value is None else str(value)
-
-
 def _targets(row: FrameworkRow) -> str:
-    found = framework_value(row, "targets")
-    targets: Mapping[int, object] = found if isinstance(found, Mapping) else {}
     parts = [
         _("Y%(year)s: %(value)s") % {"year": year, "value": _value(value)}
-        for year, value in sorted(targets.items())
+        for year, value in sorted(row.targets_by_year.items())
     ]
-    parts.append(_("Plan: %(value)s") % {"value": _value(framework_value(row, "life_of_plan"))})
+    parts.append(_("Plan: %(value)s") % {"value": _value(row.life_of_plan_target)})
     return "; ".join(parts)
 
 
@@ -80,11 +46,6 @@ def monitoring_section(d: PlanReportData) -> list[Block]:
             )
         ),
     ]
-    if d.framework is None:
-        blocks.append(
-            Paragraph(_("The M&E framework is not available yet: set it up on the monitoring pages."))
-        )
-        return blocks
     if not d.framework:
         blocks.append(Paragraph(_("No result or indicator has been recorded on the monitoring pages yet.")))
         return blocks
@@ -101,15 +62,12 @@ def monitoring_section(d: PlanReportData) -> list[Block]:
             ),
             tuple(
                 (
-                    f"{_text(row, 'tier')} {_text(row, 'code')}: {_text(row, 'statement')}".strip(),
-                    f"{_text(row, 'indicator')} ({_text(row, 'unit')})"
-                    if _text(row, "unit")
-                    else _text(row, "indicator"),
-                    _text(row, "baseline") or ABSENT,
-                    _targets(row),
-                    " · ".join(part for part in (_text(row, "verification"), _text(row, "frequency")) if part)
-                    or ABSENT,
-                    _text(row, "responsible") or ABSENT,
+                    f"{row.tier_label} {row.code}: {row.statement}".strip(),
+                    f"{row.indicator_name} ({row.unit})" if row.unit else row.indicator_name,
+                    row.baseline_text or ABSENT,
+                    _targets(row) if row.indicator_name else ABSENT,
+                    " · ".join(part for part in (row.means_of_verification, row.frequency) if part) or ABSENT,
+                    row.responsible_agency or ABSENT,
                 )
                 for row in d.framework
             ),
@@ -118,7 +76,9 @@ def monitoring_section(d: PlanReportData) -> list[Block]:
         )
     )
     remarks = tuple(
-        f"**{_text(row, 'code')}**: {_text(row, 'smart')}" for row in d.framework if _text(row, "smart")
+        f"**{row.indicator_code or row.code}**: {row.smart_summary}"
+        for row in d.framework
+        if row.smart_summary
     )
     if remarks:
         blocks.append(BulletList(remarks))
