@@ -31,7 +31,9 @@ def test_framework_indicator_values_and_import(page, live_server, coordinator, s
     expect(page.get_by_role("heading", name="M&E framework")).to_be_visible()
     screenshot(page, "monitoring-01-framework")
 
-    page.get_by_role("link", name="Number of presumed victims of trafficking identified by the authorities").click()
+    page.get_by_role(
+        "link", name="Number of presumed victims of trafficking identified by the authorities"
+    ).click()
     expect(page.get_by_text("Off track").first).to_be_visible()
     screenshot(page, "monitoring-02-indicator-values")
 
@@ -46,7 +48,9 @@ def test_framework_indicator_values_and_import(page, live_server, coordinator, s
     screenshot(page, "monitoring-03-indicator-form-smart")
 
     upload = tmp_path / "actuals.csv"
-    upload.write_text("indicator,period,value,source\nOC2.2,2026,2,DPP annual report (fictional)\n", encoding="utf-8")
+    upload.write_text(
+        "indicator,period,value,source\nOC2.2,2026,2,DPP annual report (fictional)\n", encoding="utf-8"
+    )
     page.goto(f"{live_server.url}/w/mauritius/monitoring/import/")
     page.get_by_label("Spreadsheet (.xlsx or .csv)").set_input_files(str(upload))
     page.get_by_role("button", name="Check the file").click()

@@ -200,6 +200,18 @@ def test_solving_through_htmx_redirects_the_browser(admin_client, workspace, sce
     )
     assert response.status_code == 204
     assert response["HX-Redirect"].endswith(f"/plan/scenarios/{scenario.uuid}/#results")
+    assert "HX-Refresh" not in response  # posted from elsewhere: the redirect alone changes the page
+
+
+def test_solving_from_the_scenario_page_through_htmx_reloads_it(admin_client, workspace, scenario):
+    """A redirect to the same page with only ``#results`` added would just scroll: htmx must reload."""
+    page = "http://testserver" + _url("plan-scenario", workspace, scenario=scenario.uuid)
+    response = admin_client.post(
+        _url("plan-scenario-solve", workspace, scenario=scenario.uuid),
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_CURRENT_URL=page,
+    )
+    assert response["HX-Refresh"] == "true"
 
 
 def test_a_viewer_sees_the_plan_but_cannot_solve_or_edit(client, workspace, scenario, make_member):

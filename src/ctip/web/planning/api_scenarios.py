@@ -133,7 +133,7 @@ def scenario_create(request: HttpRequest, workspace: str, payload: ScenarioIn) -
         name=payload.name,
         description=payload.description,
         parameters=parameters_from_json(payload.parameters),
-        acting_user=request.user,  # type: ignore[arg-type]
+        acting_user=request.user,
     )
     return 201, _detail(created)
 
@@ -158,7 +158,7 @@ def scenario_solve(
         chosen,
         acting_user=request.user,
         time_limit=time_limit,
-        mip_gap=payload.mip_gap,  # type: ignore[arg-type]
+        mip_gap=payload.mip_gap,
     )
     return _detail(outcome.scenario)
 
@@ -173,7 +173,7 @@ def scenario_copy(
         chosen,
         name=payload.name,
         budget_factor=payload.budget_factor,
-        acting_user=request.user,  # type: ignore[arg-type]
+        acting_user=request.user,
     )
     return 201, _detail(copied)
 
@@ -205,7 +205,7 @@ def session_add(
         quarter=payload.quarter,
         trainer=payload.trainer,
         seats=[seat.dict() for seat in payload.seats],
-        acting_user=request.user,  # type: ignore[arg-type]
+        acting_user=request.user,
     )
     return 201, _session(row)
 
@@ -225,7 +225,7 @@ def session_put(
         quarter=payload.quarter,
         trainer=payload.trainer,
         seats=[seat.dict() for seat in payload.seats],
-        acting_user=request.user,  # type: ignore[arg-type]
+        acting_user=request.user,
         session=_plan_session(chosen, session),
         expected_version=payload.version,
     )
@@ -244,6 +244,6 @@ def session_lock(
     row = services.session_set_locked(
         _plan_session(chosen, session),
         locked=payload.locked,
-        acting_user=request.user,  # type: ignore[arg-type]
+        acting_user=request.user,
     )
     return _session(row)

@@ -197,15 +197,17 @@ def scenario_figures(scenario: PlanScenario) -> ScenarioFigures:
         for year in range(1, parameters.years + 1)
     )
     unmet = tuple(result.get("unmet") or ())
+    # An infeasible solve found no plan: it has no need covered and no gap to show, only its conflicts.
+    planned = bool(result) and result.get("status") != "infeasible"
     return ScenarioFigures(
         scenario=scenario,
         parameters=parameters,
         rows=tuple(rows),
         years=years,
-        objective=_number(result.get("objective")) if result else None,
+        objective=_number(result.get("objective")) if planned else None,
         greedy_objective=_number(greedy.get("objective")) if greedy else None,
-        improvement=improvement_over_greedy(result, greedy) if result and greedy else None,
-        gap=_number(result.get("gap")) if result else None,
+        improvement=improvement_over_greedy(result, greedy) if planned and greedy else None,
+        gap=_number(result.get("gap")) if planned else None,
         solve_seconds=_number(result.get("solve_seconds")) if result else None,
         unmet_by_reason=dict(Counter(str(need.get("reason")) for need in unmet)),
         unmet=unmet,
@@ -251,6 +253,10 @@ CONFLICT_LABELS = {
 }
 
 
+_SHOWN_PRECISION = {"money": 1.0, "number": 0.1, "percent": 0.001, "seconds": 0.1}
+"""The smallest step each kind of comparison value is shown with (a percentage to 0.1 %)."""
+
+
 @dataclass(frozen=True)
 class ComparisonRow:
     label: str
@@ -267,7 +273,11 @@ class ComparisonRow:
             or not isinstance(self.second, int | float)
         ):
             return None
-        return float(self.second) - float(self.first)
+        if isinstance(self.first, int) and isinstance(self.second, int):
+            return self.second - self.first  # counts stay whole: "−1", not "−1.0"
+        difference = float(self.second) - float(self.first)
+        # A difference too small to show (a gap of 0.0001 % against 0) is no difference: "±0", not "−0.0 %".
+        return 0.0 if abs(difference) < _SHOWN_PRECISION.get(self.kind, 0.0) / 2 else difference
 
 
 def comparison_rows(first: ScenarioFigures, second: ScenarioFigures) -> list[ComparisonRow]:

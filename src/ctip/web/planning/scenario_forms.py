@@ -18,6 +18,11 @@ YEARS = 3
 PERCENT = Decimal(100)
 
 
+def _plain(value: float) -> float | int:
+    """150000 rather than 150000.0 in a form field."""
+    return int(value) if float(value).is_integer() else value
+
+
 def _percent(value: float) -> Decimal:
     return (Decimal(str(value)) * PERCENT).quantize(Decimal("0.1"))
 
@@ -100,28 +105,31 @@ class ScenarioForm(forms.Form):
                 required=False,
                 help_text=_("Empty: the share above applies."),
             )
-        ordered = dict(list(self.fields.items())[:2]) | budget_fields
-        ordered |= {name: field for name, field in self.fields.items() if name not in ordered}
+        declared: dict[str, forms.Field] = dict(self.fields)
+        ordered = dict(list(declared.items())[:2]) | budget_fields
+        ordered |= {name: field for name, field in declared.items() if name not in ordered}
         ordered_items = list(ordered.items())
         floor_at = [name for name, _field in ordered_items].index("location_need_floor") + 1
-        self.fields = dict(ordered_items[:floor_at] + list(floor_fields.items()) + ordered_items[floor_at:])
+        self.fields.clear()
+        self.fields.update(ordered_items[:floor_at] + list(floor_fields.items()) + ordered_items[floor_at:])
 
     @classmethod
     def initial_for(
         cls, parameters: Parameters, locations: Sequence[str], scenario: PlanScenario | None = None
     ) -> dict[str, Any]:
         initial: dict[str, Any] = {
-            "trainer_days_per_quarter": parameters.trainer_days_per_quarter,
+            "trainer_days_per_quarter": _plain(parameters.trainer_days_per_quarter),
             "sessions_per_location_per_quarter": parameters.sessions_per_location_per_quarter,
             "frontline_year1_seats": parameters.frontline_year1_seats,
             "location_need_floor": _percent(parameters.location_need_floor),
-            "women_seat_factor": parameters.women_seat_factor,
+            "women_seat_factor": _plain(parameters.women_seat_factor),
             "national_share_year2": _percent(parameters.national_share_year2),
             "national_share_year3": _percent(parameters.national_share_year3),
             "cascade_sessions_per_tot_session": parameters.cascade_sessions_per_tot_session,
         }
         for year in range(1, YEARS + 1):
-            initial[f"budget_year{year}"] = parameters.budget_for_year(year)
+            budget = parameters.budget_for_year(year)
+            initial[f"budget_year{year}"] = _plain(budget)
         for index, location in enumerate(locations):
             if location in parameters.location_need_floor_by_location:
                 initial[f"floor_{index}"] = _percent(parameters.location_need_floor_by_location[location])

@@ -5,6 +5,7 @@ two scenarios side by side. Views parse input, call one service, render."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -194,10 +195,22 @@ def scenario_solve(request: HttpRequest, scenario: str) -> HttpResponse:
 
 def _htmx_aware(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     """The page posts the solve through htmx to show its progress line meanwhile: send the browser on to
-    the redirect's page (with its message) instead of swapping the page into the form."""
-    if getattr(request, "htmx", False):
-        return HttpResponse(status=204, headers={"HX-Redirect": response["Location"]})
-    return response
+    the redirect's page (with its message) instead of swapping the page into the form. The redirect
+    usually goes back to the same page, only adding ``#results``: a browser only scrolls for that, so
+    htmx is also told to reload the page."""
+    htmx = getattr(request, "htmx", None)
+    if not htmx:
+        return response
+    target = response["Location"]
+    headers = {"HX-Redirect": target}
+    current = htmx.current_url_abs_path
+    if current is not None and _without_fragment(current) == _without_fragment(target):
+        headers["HX-Refresh"] = "true"
+    return HttpResponse(status=204, headers=headers)
+
+
+def _without_fragment(url: str) -> str:
+    return urlsplit(url)._replace(fragment="").geturl()
 
 
 @workspace_view(Permission.EDIT_CONTENT)
@@ -313,22 +326,29 @@ def session_delete(request: HttpRequest, scenario: str, session: str) -> HttpRes
 # --- Comparison ----------------------------------------------------------------------------------------------
 
 
-def _cost_chart(first: scenario_data.ScenarioFigures, second: scenario_data.ScenarioFigures) -> str:
+BUDGET_SCALE_LIMIT = 4.0
+"""The chart draws the budget beside the costs only while it is at most this many times the largest cost:
+a budget far above the costs would flatten the cost bars that the chart is for."""
+
+
+def _cost_chart(
+    first: scenario_data.ScenarioFigures, second: scenario_data.ScenarioFigures
+) -> tuple[str, bool]:
+    """The SVG of both plans' costs by year, and whether it also shows the first scenario's budget."""
     years = [str(_("Year %(year)s") % {"year": year.year}) for year in first.years]
+    first_costs = tuple(year.cost for year in first.years)
+    second_costs = tuple(year.cost for year in second.years[: len(first.years)])
+    budgets = tuple(year.budget for year in first.years)
+    series = [Series(first.scenario.name, first_costs), Series(second.scenario.name, second_costs)]
+    largest_cost = max((*first_costs, *second_costs), default=0.0)
+    shows_budget = largest_cost > 0 and max(budgets, default=0.0) <= BUDGET_SCALE_LIMIT * largest_cost
+    if shows_budget:
+        series.append(Series(_("Budget: %(name)s") % {"name": first.scenario.name}, budgets))
     chart = BarChart(
-        title=_("Cost by year"),
-        categories=tuple(years),
-        series=(
-            Series(first.scenario.name, tuple(year.cost for year in first.years)),
-            Series(second.scenario.name, tuple(year.cost for year in second.years[: len(first.years)])),
-            Series(
-                _("Budget: %(name)s") % {"name": first.scenario.name},
-                tuple(year.budget for year in first.years),
-            ),
-        ),
-        value_label=_("Cost"),
+        title=_("Cost by year"), categories=tuple(years), series=tuple(series), value_label=_("Cost")
     )
-    return mark_safe(render_svg(chart, width_inches=7.0))  # noqa: S308 - SVG written by our own chart code
+    svg = mark_safe(render_svg(chart, width_inches=7.0))  # the SVG is written by our own chart code
+    return svg, shows_budget
 
 
 @workspace_view(Permission.VIEW_WORKSPACE)
@@ -343,8 +363,8 @@ def scenario_compare(request: HttpRequest) -> HttpResponse:
             "first": first,
             "second": second,
             "rows": scenario_data.comparison_rows(first, second),
-            "chart_svg": _cost_chart(first, second),
         }
+        context["chart_svg"], context["chart_shows_budget"] = _cost_chart(first, second)
     elif request.GET:
         context["invalid"] = True
     context["back"] = reverse("plan-scenarios", kwargs={"workspace": request.workspace.slug})
