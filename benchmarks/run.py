@@ -1,7 +1,9 @@
 """Run the benchmarks and write BENCHMARKS.md: ``python -m benchmarks.run --out BENCHMARKS.md`` (``make bench``).
 
-Two benchmarks: the TNA gap analysis (:mod:`benchmarks.needs_analysis`) and the import of a large
-KoboToolbox export (:mod:`benchmarks.kobo_import`).
+Three benchmarks: the TNA gap analysis (:mod:`benchmarks.needs_analysis`), the import of a large
+KoboToolbox export (:mod:`benchmarks.kobo_import`) and the capacity plan optimizer
+(:mod:`benchmarks.planning`). ``--only planning`` rewrites the optimizer's section of an existing report
+and keeps the others.
 
 The machine is described in the report (CPU, cores, memory, Python and library versions, date), every
 number is measured in the same run, and the import is compared with baselines read from the same file, so
@@ -24,7 +26,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from benchmarks import kobo_import, needs_analysis
+from benchmarks import kobo_import, needs_analysis, planning
 
 LIBRARIES = ("numpy", "scipy", "pandas", "python-calamine", "openpyxl", "xlsxwriter", "Django")
 
@@ -132,7 +134,11 @@ def _verdict(seconds: float, megabytes: float) -> str:
 
 
 def render(
-    info: dict[str, str], report: dict[str, Any] | None, needs: dict[str, Any] | None, command: str
+    info: dict[str, str],
+    report: dict[str, Any] | None,
+    needs: dict[str, Any] | None,
+    command: str,
+    plans: list[dict[str, Any]] | None = None,
 ) -> str:
     lines = [
         "# Benchmarks",
@@ -150,9 +156,12 @@ def render(
         lines += render_needs(needs)
     if report is not None:
         lines += render_kobo(report)
+    if plans is not None:
+        lines += planning.render(plans)
     lines += [
         "Run it again with `make bench` (`--quick` skips the two slow import baselines; `--rows` and `--runs` "
-        "change the size and the number of import runs; `--only kobo` or `--only needs` runs one benchmark).",
+        "change the size and the number of import runs; `--only kobo`, `--only needs` or `--only planning` "
+        "runs one benchmark).",
         "",
     ]
     return "\n".join(lines)
@@ -354,6 +363,30 @@ def needs_benchmark(*, respondents: int) -> dict[str, Any]:
     return report
 
 
+PLANNING_HEADING = "## Capacity plan optimizer"
+RUN_AGAIN = "Run it again with `make bench`"
+
+
+def splice_section(text: str, section: str) -> str:
+    """``text`` (a report) with its optimizer section replaced by ``section`` (or added before the closing
+    paragraph); the other sections stay as they are."""
+    start = text.find(PLANNING_HEADING)
+    if start >= 0:
+        following = [
+            index for index in (text.find("\n## ", start + 1), text.find(RUN_AGAIN, start)) if index >= 0
+        ]
+        end = (
+            min(following) + (1 if following and text[min(following)] == "\n" else 0)
+            if following
+            else len(text)
+        )
+        return text[:start] + section.rstrip("\n") + "\n\n" + text[end:]
+    closing = text.find(RUN_AGAIN)
+    if closing < 0:
+        return text.rstrip("\n") + "\n\n" + section
+    return text[:closing] + section.rstrip("\n") + "\n\n" + text[closing:]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run the benchmarks and write the report.")
     parser.add_argument("--out", type=Path, default=Path("BENCHMARKS.md"))
@@ -365,12 +398,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--respondents", type=int, default=needs_analysis.RESPONDENTS, help="respondents of the gap analysis"
     )
-    parser.add_argument("--only", choices=["kobo", "needs"], help="run one benchmark only")
+    parser.add_argument("--only", choices=["kobo", "needs", "planning"], help="run one benchmark only")
     arguments = parser.parse_args(argv)
     info = machine()
-    needs = None if arguments.only == "kobo" else needs_benchmark(respondents=arguments.respondents)
+    command = "python -m benchmarks.run " + " ".join(argv if argv is not None else sys.argv[1:])
+    if arguments.only == "planning" and arguments.out.exists():
+        # Rewrite the optimizer's section only; the other sections keep their own run's figures.
+        section = "\n".join(planning.render([planning.measure(preset) for preset in planning.GOALS]))
+        arguments.out.write_text(
+            splice_section(arguments.out.read_text(encoding="utf-8"), section), encoding="utf-8"
+        )
+        print(f"Wrote {arguments.out}", file=sys.stderr)
+        return 0
+    needs = (
+        None if arguments.only in ("kobo", "planning") else needs_benchmark(respondents=arguments.respondents)
+    )
+    plans = None
+    if arguments.only in (None, "planning"):
+        plans = [planning.measure(preset) for preset in planning.GOALS]
     report = None
-    if arguments.only != "needs":
+    if arguments.only is None or arguments.only == "kobo":
         with tempfile.TemporaryDirectory(prefix="ctip-bench-") as directory:
             report = kobo_benchmark(
                 Path(directory),
@@ -378,8 +425,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 repeats=arguments.runs,
                 slow_baselines=not arguments.quick,
             )
-    command = "python -m benchmarks.run " + " ".join(argv if argv is not None else sys.argv[1:])
-    arguments.out.write_text(render(info, report, needs, command.strip()), encoding="utf-8")
+    arguments.out.write_text(render(info, report, needs, command.strip(), plans), encoding="utf-8")
     print(f"Wrote {arguments.out}", file=sys.stderr)
     return 0
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ctip import cli_analyze
+from ctip import cli_analyze, cli_plan, cli_plan_optimize
 from ctip.core.errors import DomainError
 
 if TYPE_CHECKING:
@@ -345,6 +345,10 @@ def cmd_tna_pull_kobo(args: argparse.Namespace) -> int:
 # --- parser ---------------------------------------------------------------------------------------------
 
 
+def cmd_plan_optimize(args: argparse.Namespace) -> int:
+    return cli_plan_optimize.cmd_plan_optimize(args, _workspace(args.workspace))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ctip",
@@ -527,6 +531,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     pull.set_defaults(handler=cmd_tna_pull_kobo)
     cli_analyze.add_parser(tna_commands)
+    plan_commands = cli_plan.add_parser(commands)
+    cli_plan_optimize.add_optimize_parser(plan_commands, cmd_plan_optimize)
 
     manage = commands.add_parser(
         "manage", help="run a Django management command (e.g. ctip manage check --deploy)"

@@ -12,27 +12,36 @@ import argparse
 import dataclasses
 import json
 import sys
-import threading
-import time
 from pathlib import Path
 from typing import Any
+
+from ctip.cli_plan import ProgressLine
 
 OPTIMIZE_HELP = (
     "Solve the workspace's capacity development plan: the adopted scenario (or --scenario NAME, created "
     "when missing) with the parameters given here changed first, the locked sessions kept. Prints the "
     "status, the weighted need covered, the optimality gap, the solve time and the greedy baseline's figures, "
     "cost by year and the needs left unmet with the reason; --json writes the scenario, the plan and the "
-    "greedy plan. Exit status 2 on bad input, 3 when the constraints conflict (they are named)."
+    "greedy plan. Exit status 2 on bad input, 3 when the constraints conflict (they are named), 4 when no "
+    "plan was found within the time limit."
 )
 
 
 def add_optimize_parser(plan_commands: Any, handler: Any) -> None:
     """Add ``optimize`` to the ``ctip plan`` subcommands; ``handler`` runs it once Django is set up."""
-    optimize = plan_commands.add_parser("optimize", help="solve a workspace's plan (uses the database)", description=OPTIMIZE_HELP)
+    optimize = plan_commands.add_parser(
+        "optimize", help="solve a workspace's plan (uses the database)", description=OPTIMIZE_HELP
+    )
     optimize.add_argument("--workspace", required=True, metavar="SLUG", help="the workspace")
-    optimize.add_argument("--scenario", metavar="NAME", help="the scenario to solve (default: the adopted one)")
     optimize.add_argument(
-        "--budget-per-year", type=float, nargs="+", metavar="N", help="budget of years 1, 2, 3 (the last repeats)"
+        "--scenario", metavar="NAME", help="the scenario to solve (default: the adopted one)"
+    )
+    optimize.add_argument(
+        "--budget-per-year",
+        type=float,
+        nargs="+",
+        metavar="N",
+        help="budget of years 1, 2, 3 (the last repeats)",
     )
     optimize.add_argument("--trainer-days-per-quarter", type=float, metavar="N")
     optimize.add_argument("--sessions-per-location-per-quarter", type=int, metavar="N")
@@ -49,7 +58,9 @@ def add_optimize_parser(plan_commands: Any, handler: Any) -> None:
     optimize.add_argument("--national-share-year2", type=float, metavar="SHARE")
     optimize.add_argument("--national-share-year3", type=float, metavar="SHARE")
     optimize.add_argument("--time-limit", type=float, default=60.0, metavar="SECONDS", help="default 60")
-    optimize.add_argument("--gap", type=float, default=0.005, metavar="G", help="relative gap to stop at (0.005)")
+    optimize.add_argument(
+        "--gap", type=float, default=0.005, metavar="G", help="relative gap to stop at (0.005)"
+    )
     optimize.add_argument("--json", metavar="OUT", help="write the result as JSON to this file")
     optimize.add_argument("--quiet", action="store_true", help="no progress line")
     optimize.set_defaults(handler=handler)
@@ -87,45 +98,15 @@ def changed_parameters(args: argparse.Namespace, parameters: Any) -> Any:
                 raise DomainError(
                     ErrorCode.INVALID_VALUE,
                     _("--location-floor takes LOCATION=SHARE with a share from 0 to 1, e.g. Rodrigues=0.1."),
-                    problems=[FieldProblem("--location-floor", _("“%(given)s” is not of that form."), {"given": given})],
+                    problems=[
+                        FieldProblem(
+                            "--location-floor", _("“%(given)s” is not of that form."), {"given": given}
+                        )
+                    ],
                 )
             floors[location.strip()] = value
         changes["location_need_floor_by_location"] = floors
     return dataclasses.replace(parameters, **changes)
-
-
-class _Ticker:
-    """A progress line on standard error, redrawn every half second while the solver works."""
-
-    def __init__(self, quiet: bool) -> None:
-        self.quiet = quiet or not sys.stderr.isatty()
-        self.step = ""
-        self.started = time.perf_counter()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def __enter__(self) -> _Ticker:
-        if not self.quiet:
-            self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        if not self.quiet:
-            self._thread.join()
-            sys.stderr.write("\r\033[K")
-            sys.stderr.flush()
-
-    def show(self, step: str) -> None:
-        self.step = step
-        if self.quiet:
-            print(f"{step}…", file=sys.stderr)
-
-    def _run(self) -> None:
-        while not self._stop.wait(0.5):
-            elapsed = time.perf_counter() - self.started
-            sys.stderr.write(f"\r\033[K{self.step}… {elapsed:5.1f} s")
-            sys.stderr.flush()
 
 
 def cmd_plan_optimize(args: argparse.Namespace, workspace: Any) -> int:
@@ -136,7 +117,9 @@ def cmd_plan_optimize(args: argparse.Namespace, workspace: Any) -> int:
     if args.scenario:
         scenario = PlanScenario.objects.filter(workspace=workspace, name=args.scenario.strip()).first()
     else:
-        scenario = PlanScenario.objects.filter(workspace=workspace).order_by("-is_adopted", "created_at").first()
+        scenario = (
+            PlanScenario.objects.filter(workspace=workspace).order_by("-is_adopted", "created_at").first()
+        )
     if scenario is None:
         scenario = services.scenario_create(
             workspace=workspace, name=(args.scenario or "Baseline plan").strip(), acting_user=None
@@ -151,15 +134,26 @@ def cmd_plan_optimize(args: argparse.Namespace, workspace: Any) -> int:
             parameters=parameters,
             acting_user=None,
         )
-    with _Ticker(args.quiet) as ticker:
-        ticker.show("Building the plan's instance")
+    line = ProgressLine(sys.stderr, enabled=not args.quiet)
+    try:
         outcome = services.scenario_solve(
-            scenario, acting_user=None, time_limit=args.time_limit, mip_gap=args.gap, progress=ticker.show
+            scenario,
+            acting_user=None,
+            time_limit=args.time_limit,
+            mip_gap=args.gap,
+            progress=lambda step: line.note(f"{step}…"),
+            solver_progress=line,
         )
+    finally:
+        line.done()
     plan, greedy = outcome.plan, outcome.greedy
     figures = scenario_figures(outcome.scenario)
     print(f"Scenario: {outcome.scenario.name} ({workspace.slug})")
     print(f"Status: {plan.status.value}")
+    if plan.status.value == "time_limit":
+        print(f"No plan found within {args.time_limit:g} s; give it more time (--time-limit).")
+        _write_json(args, outcome)
+        return 4
     if plan.status.value == "infeasible":
         print("No plan keeps every constraint. These constraints conflict; relax one of them:")
         for group in plan.conflicts:
@@ -167,8 +161,10 @@ def cmd_plan_optimize(args: argparse.Namespace, workspace: Any) -> int:
         _write_json(args, outcome)
         return 3
     improvement = figures.improvement
-    print(f"Weighted need covered: {plan.objective:,.1f} (greedy baseline {greedy.objective:,.1f}"
-          + (f", {improvement:+.1%})" if improvement is not None else ")"))
+    print(
+        f"Weighted need covered: {plan.objective:,.1f} (greedy baseline {greedy.objective:,.1f}"
+        + (f", {improvement:+.1%})" if improvement is not None else ")")
+    )
     print(f"Optimality gap: {plan.gap:.2%}   Solve time: {plan.solve_seconds:.1f} s")
     print(f"Sessions: {len(plan.sessions)}   Seats: {figures.female} women, {figures.male} men")
     for year in figures.years:

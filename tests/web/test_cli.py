@@ -267,3 +267,32 @@ def test_tna_instrument_and_import_from_the_command_line(demo_folder, tmp_path):
         cwd=folder,
     )
     assert missing_token.returncode == 2 and "CTIP_TEST_NO_SUCH_VARIABLE" in missing_token.stderr
+
+
+def test_plan_optimize_solves_and_stores_a_workspace_scenario(demo_folder, tmp_path):
+    folder, _ = demo_folder
+    out = tmp_path / "plan.json"
+    result = ctip(
+        "plan", "optimize", "--workspace", "mauritius", "--scenario", "From the command line",
+        "--budget-per-year", "6750000", "--national-share-year3", "0.6", "--time-limit", "10", "--json", str(out), "--quiet",
+        cwd=folder,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "Created the scenario “From the command line”." in result.stdout
+    assert "Weighted need covered:" in result.stdout and "greedy baseline" in result.stdout
+    assert "Running HiGHS" not in result.stdout  # the solver's banner stays out of the output
+    written = json.loads(out.read_text())
+    assert written["scenario"]["name"] == "From the command line"
+    assert written["scenario"]["parameters"]["national_share_year3"] == 0.6
+    assert written["plan"]["status"] in {"optimal", "feasible"}
+    assert written["plan"]["objective"] >= written["greedy"]["objective"] * 0.99
+    assert written["improvement_over_greedy"] is not None
+
+
+def test_plan_optimize_refuses_a_bad_floor_and_changes_nothing(demo_folder):
+    folder, _ = demo_folder
+    result = ctip(
+        "plan", "optimize", "--workspace", "mauritius", "--location-floor", "Rodrigues", cwd=folder
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "LOCATION=SHARE" in result.stderr and "“Rodrigues” is not of that form" in result.stderr

@@ -274,3 +274,224 @@ def test_a_plan_broken_by_rounding_seats_says_so_instead_of_passing_for_feasible
     plan = solve(_two_needs(budget_per_year=(1_000.0,)), time_limit=10)
     assert plan.status is PlanStatus.ROUNDING_BROKE
     assert "budget" in plan.notes
+
+
+def test_frontline_year1_floor_binds() -> None:
+    # Budget for one session. Without the floor, B (c2, weight 2: 10 x 2 = 20) wins. The frontline
+    # segment f1 needs nothing but must get a foundational seat in year 1, so the one session is the
+    # foundational A: s1's 10 people (weight 1) plus one seat for f1 (worth nothing) = 10.
+    modules = [
+        module_make("A", ("c1",), level=ModuleLevel.FOUNDATIONAL, participants_max=11),
+        module_make("B", ("c2",)),
+    ]
+    segments = [segment_make("s1"), segment_make("f1", 1, 0, is_frontline=True)]
+    demands = [demand_make("s1", "c1"), demand_make("s1", "c2", weight=2.0)]
+    base = {"budget_per_year": (1_000.0,), "return_steps": LINEAR}
+    free = solve(instance_make(modules, segments, demands, **base), time_limit=10)
+    assert free.objective == pytest.approx(20.0)
+    instance = instance_make(modules, segments, demands, frontline_year1_seats=1, **base)
+    floored = solve(instance, time_limit=10)
+    assert floored.status is PlanStatus.OPTIMAL
+    assert floored.objective == pytest.approx(10.0)
+    assert [session.module for session in floored.sessions] == ["A"]
+    assert Seats("f1", 1, 0) in floored.sessions[0].seats
+    assert violations(instance, floored.sessions) == ()
+
+
+def test_cascade_sessions_per_tot_session_bind() -> None:
+    # Each session costs 1,000. A ToT session (T) allows 1 cascade session (C) per later quarter (ratio 1).
+    # Two segments of 10 need c1 (weight 5); C seats 10. Two quarters, budget 2,000: T in quarter 1 and
+    # one C in quarter 2: 2 + 50 = 52. Three quarters, budget 3,000: T, then C in quarter 2 and C in
+    # quarter 3 (both in quarter 2 would need two ToT sessions before): 2 + 100 = 102.
+    modules = [
+        module_make(
+            "T", ("teach",), is_training_of_trainers=True, trainer_profile=TrainerProfile.INTERNATIONAL
+        ),
+        module_make("C", ("c1",), cascade_of="T", trainer_profile=TrainerProfile.NATIONAL),
+    ]
+    segments = [segment_make("s1"), segment_make("s2")]
+    demands = [
+        demand_make("s1", "c1", weight=5.0),
+        demand_make("s2", "c1", weight=5.0),
+        demand_make("s1", "teach", 1, 1),
+    ]
+    two = solve(
+        instance_make(
+            modules,
+            segments,
+            demands,
+            quarters=2,
+            budget_per_year=(2_000.0,),
+            return_steps=LINEAR,
+            cascade_sessions_per_tot_session=1,
+        ),
+        time_limit=10,
+    )
+    assert two.objective == pytest.approx(52.0)
+    three = solve(
+        instance_make(
+            modules,
+            segments,
+            demands,
+            quarters=3,
+            budget_per_year=(3_000.0,),
+            return_steps=LINEAR,
+            cascade_sessions_per_tot_session=1,
+        ),
+        time_limit=10,
+    )
+    assert three.objective == pytest.approx(102.0)
+    assert sorted(s.quarter for s in three.sessions if s.module == "C") == [2, 3]
+
+
+def test_unreachable_location_floor_is_the_named_conflict() -> None:
+    # The island must get 50 % of its need covered but no module is offered there: whatever the budget,
+    # only that floor can give way.
+    modules = [module_make("A", ("c1",))]
+    segments = [segment_make("n1"), segment_make("i1", location="island")]
+    demands = [demand_make("n1", "c1"), demand_make("i1", "c1")]
+    instance = instance_make(modules, segments, demands, location_need_floor_by_location={"island": 0.5})
+    plan = solve(instance, time_limit=10)
+    assert plan.status is PlanStatus.INFEASIBLE
+    assert plan.conflicts == (ConstraintGroup.LOCATION_NEED_FLOOR,)
+
+
+def test_locked_sessions_over_budget_are_the_conflict() -> None:
+    # Two locked sessions cost 2,000 but the budget is 1,000: dropping the locks (not the budget, which
+    # the diagnosis may also name) is one way out; either way the plan is infeasible and says why.
+    instance = _two_needs(budget_per_year=(1_000.0,))
+    locked = [
+        Session("A", "north", 1, TrainerOrigin.NATIONAL, (Seats("s1", 5, 5),)),
+        Session("B", "north", 2, TrainerOrigin.NATIONAL, (Seats("s1", 5, 5),)),
+    ]
+    plan = solve(instance, locked=locked, time_limit=10)
+    assert plan.status is PlanStatus.INFEASIBLE
+    assert len(plan.conflicts) == 1
+    assert plan.conflicts[0] in (ConstraintGroup.BUDGET, ConstraintGroup.LOCKED_SESSIONS)
+
+
+def test_locked_session_counts_towards_the_floors() -> None:
+    # The island floor (50 %) is met by a locked island session, so the free budget goes to the north.
+    modules = [
+        module_make(
+            "A",
+            ("c1",),
+            cost_per_session={"north": 1_000.0, "island": 1_000.0},
+            cost_per_participant={"north": 0.0, "island": 0.0},
+        )
+    ]
+    segments = [segment_make("n1"), segment_make("i1", location="island")]
+    demands = [demand_make("n1", "c1", weight=2.0), demand_make("i1", "c1", weight=1.0)]
+    instance = instance_make(
+        modules,
+        segments,
+        demands,
+        budget_per_year=(2_000.0,),
+        return_steps=LINEAR,
+        location_need_floor_by_location={"island": 0.5},
+    )
+    locked = Session("A", "island", 1, TrainerOrigin.NATIONAL, (Seats("i1", 5, 5),))
+    plan = solve(instance, locked=[locked], time_limit=10)
+    assert plan.status is PlanStatus.OPTIMAL
+    assert plan.objective == pytest.approx(30.0)
+    assert plan.sessions[0] == locked
+    assert [(s.module, s.location) for s in plan.sessions[1:]] == [("A", "north")]
+
+
+def test_whole_seats_keep_the_prerequisite_rule_on_a_generated_instance() -> None:
+    # The draft's continuous seats broke the prerequisite rule once rounded; every seat is now a whole
+    # person in the model itself, so the written-out plan keeps every constraint.
+    from ctip.core.planning.generator import generate_instance
+
+    instance = generate_instance(seed=5, segments=6, modules=10, quarters=4, competencies=8)
+    plan = solve(instance, time_limit=4, mip_gap=0.02)
+    assert plan.status in (PlanStatus.OPTIMAL, PlanStatus.FEASIBLE)
+    assert violations(instance, plan.sessions) == ()
+    assert all(
+        isinstance(seat.female, int) and isinstance(seat.male, int) for s in plan.sessions for seat in s.seats
+    )
+    assert plan.best_bound >= plan.objective - 1e-6
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_greedy_never_beats_the_optimizer_and_keeps_every_upper_limit(seed: int) -> None:
+    from ctip.core.planning.generator import generate_instance
+
+    instance = generate_instance(seed=seed, segments=3, modules=7, quarters=2, competencies=6)
+    greedy = solve_greedy(instance)
+    optimal = solve(instance, time_limit=10, mip_gap=1e-3)
+    assert optimal.status in (PlanStatus.OPTIMAL, PlanStatus.FEASIBLE)
+    assert optimal.objective >= greedy.objective * (1 - 1e-3)
+    assert optimal.objective <= optimal.best_bound + 1e-6
+    upper = {
+        ConstraintGroup.BUDGET,
+        ConstraintGroup.TRAINERS,
+        ConstraintGroup.LOCATION_CAPACITY,
+        ConstraintGroup.PREREQUISITE,
+        ConstraintGroup.NATIONAL_TRAINERS,
+        ConstraintGroup.WOMEN_SEATS,
+    }
+    assert not upper & set(violations(instance, greedy.sessions))
+    assert violations(instance, optimal.sessions) == ()
+
+
+def test_greedy_is_beaten_where_looking_ahead_pays() -> None:
+    # Budget 1,000 per year over 2 quarters... one year: budget for one session. Greedy takes the best
+    # ratio first: A's session (value 12 for cost 1,000 via 12 people of weight 1) — but B needs the
+    # foundational F first, and F + B (value 2 + 20 = 22 for 2,000) is out of reach too. A case where the
+    # greedy's first pick blocks the better pair: budget 2,000, A alone is worth 12, F (worth 1) + B
+    # (worth 20) is worth 21; greedy picks A (ratio 0.012) first, then one of F (0.001): 13 < 21.
+    modules = [
+        module_make("A", ("c1",), participants_max=12),
+        module_make("F", ("f",), level=ModuleLevel.FOUNDATIONAL),
+        module_make("B", ("c2",), prerequisites=("F",)),
+    ]
+    segments = [segment_make("s1", 6, 6)]
+    demands = [
+        demand_make("s1", "c1", 6, 6, weight=1.0),
+        demand_make("s1", "f", 1, 0, weight=1.0),
+        demand_make("s1", "c2", 5, 5, weight=2.0),
+    ]
+    instance = instance_make(
+        modules, segments, demands, quarters=2, budget_per_year=(2_000.0,), return_steps=LINEAR
+    )
+    greedy = solve_greedy(instance)
+    optimal = solve(instance, time_limit=10)
+    assert greedy.objective == pytest.approx(13.0)
+    assert optimal.objective == pytest.approx(21.0)
+
+
+def test_no_plan_in_time_is_not_called_infeasible_and_a_valid_fallback_is_used(monkeypatch) -> None:
+    # Simulate a solver that found nothing within its time limit (but proved nothing impossible).
+    from ctip.core.planning import planner
+    from ctip.core.planning.solver import Solved
+
+    monkeypatch.setattr(
+        planner, "optimise", lambda *args, **kwargs: Solved("no_solution", [], 0.0, 1.0, 25.0)
+    )
+    instance = _two_needs(budget_per_year=(1_000.0,))
+    plan = solve(instance, time_limit=1)
+    assert plan.status is PlanStatus.TIME_LIMIT
+    assert plan.conflicts == ()
+    greedy = solve_greedy(instance)
+    fallback = solve(instance, time_limit=1, fallback=greedy.sessions)
+    assert fallback.status is PlanStatus.FEASIBLE
+    assert fallback.notes == ("fallback",)
+    assert fallback.objective == pytest.approx(20.0)
+    assert fallback.gap == pytest.approx(0.25)  # bound 25 against 20
+
+
+def test_without_the_dive_the_search_starts_from_the_fallback_plan(monkeypatch) -> None:
+    # If the dive finds nothing (as on a large instance short of time), the search near the greedy plan
+    # and the LP relaxation still returns a plan at least as good as the greedy one, keeping every rule.
+    from ctip.core.planning import solver
+    from ctip.core.planning.generator import generate_instance
+
+    monkeypatch.setattr(solver, "_dive", lambda *args, **kwargs: None)
+    instance = generate_instance(seed=2, segments=3, modules=7, quarters=2, competencies=6)
+    greedy = solve_greedy(instance)
+    assert greedy.status is PlanStatus.FEASIBLE
+    plan = solve(instance, time_limit=10, mip_gap=1e-3, fallback=greedy.sessions)
+    assert plan.status in (PlanStatus.OPTIMAL, PlanStatus.FEASIBLE)
+    assert plan.objective >= greedy.objective - 1e-6
+    assert violations(instance, plan.sessions) == ()

@@ -10,8 +10,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ctip.core.errors import _
 from ctip.core.planning.evaluate import cost_by_year, coverage
-from ctip.core.planning.milp import Formulation, _highs, _Model
+from ctip.core.planning.milp import Formulation, _Model
 from ctip.core.planning.model import (
     ConstraintGroup,
     Gap,
@@ -22,6 +23,54 @@ from ctip.core.planning.model import (
     UnmetReason,
     year_of,
 )
+from ctip.core.planning.solver import _highs
+
+# What each constraint group and unmet reason means, in words (templates marked for translation).
+CONSTRAINT_GROUP_LABELS: dict[ConstraintGroup, str] = {
+    ConstraintGroup.BUDGET: _("the budget per year"),
+    ConstraintGroup.TRAINERS: _("the trainer-days per quarter"),
+    ConstraintGroup.LOCATION_CAPACITY: _("the sessions per location per quarter"),
+    ConstraintGroup.PREREQUISITE: _(
+        "the prerequisites (foundational before specialised, ToT before cascade)"
+    ),
+    ConstraintGroup.FRONTLINE_YEAR1: _("the year-1 foundational seats for every frontline segment"),
+    ConstraintGroup.LOCATION_NEED_FLOOR: _("the minimum share of need covered in each location"),
+    ConstraintGroup.WOMEN_SEATS: _("the women's share of seats"),
+    ConstraintGroup.NATIONAL_TRAINERS: _("the national trainers' share of sessions"),
+    ConstraintGroup.LOCKED_SESSIONS: _("the locked sessions"),
+}
+UNMET_REASON_LABELS: dict[UnmetReason, str] = {
+    UnmetReason.BUDGET: _("budget"),
+    UnmetReason.TRAINERS: _("trainer-days"),
+    UnmetReason.PREREQUISITE: _("prerequisite"),
+    UnmetReason.CAPACITY: _("sessions per location"),
+    UnmetReason.NO_MODULE: _("no module offered there"),
+    UnmetReason.LOWER_PRIORITY: _("lower priority"),
+}
+
+
+def conflict_message(groups: Sequence[ConstraintGroup]) -> tuple[str, dict[str, object]]:
+    """A message template and its parameters saying which constraint groups conflict (for an infeasible
+    instance): relaxing the groups named is enough for a plan to exist."""
+    names = [CONSTRAINT_GROUP_LABELS[group] for group in groups]
+    if not names:
+        return _("No plan keeps every constraint, even with every group of constraints relaxed."), {}
+    if len(names) == 1:
+        return (
+            _(
+                "No plan keeps every constraint: %(group)s cannot be kept together with the other "
+                "constraints. Relax it (or what it competes with) and solve again."
+            ),
+            {"group": names[0]},
+        )
+    return (
+        _(
+            "No plan keeps every constraint: %(groups)s and %(last)s cannot be kept together with the "
+            "other constraints. Relax these and solve again."
+        ),
+        {"groups": ", ".join(names[:-1]), "last": names[-1]},
+    )
+
 
 # When several constraints block the options for a need, the most frequent wins; ties go in this order.
 _REASON_ORDER = (UnmetReason.BUDGET, UnmetReason.TRAINERS, UnmetReason.CAPACITY, UnmetReason.PREREQUISITE)

@@ -1,9 +1,15 @@
 """The capacity plan as a mixed-integer programme, solved by HiGHS (``highspy``).
 
-Variables, per module *m* offered at location *l*, quarter *q*:
+Variables (locked sessions are not variables: they are constants, see below):
 
-* ``national[m,l,q]``, ``international[m,l,q]`` — integer numbers of sessions by trainer origin;
-* ``seats[m,s,q,sex]`` — integer seats for segment *s* (at *l*), by sex;
+* ``sessions[m,l,q]`` — integer number of (further) sessions of module *m* at location *l* in quarter *q*.
+  Who leads them follows from the module: national trainers for national-only and cascade modules and
+  for modules any trainer may lead, international ones for international-only modules. The national
+  trainers' share therefore only depends on how many sessions of international-only modules run.
+* ``seats[m,s,q]`` — integer seats of segment *s* (at *l*) in those sessions, both sexes together;
+* ``female[m,s]`` — integer women's seats of segment *s* in module *m* over the whole plan. Nothing but
+  the totals by sex matters (coverage, staff and the women's floor are totals), so the women are spread
+  over the quarters' seats only when the sessions are written out;
 * ``covered[d,sex,k]`` — people of need *d* covered on diminishing-returns step *k* (continuous).
 
 The objective is the weighted need covered, each step worth ``weight x value_k`` per person; the steps'
@@ -11,23 +17,28 @@ values fall, so the LP fills them in order and no binaries are needed for the pi
 A tiny cost term breaks ties towards the cheaper plan. Each constraint row belongs to a
 :class:`ConstraintGroup` (or to none for the structure: seats within sessions, coverage within seats),
 which is what :func:`conflicting_groups` relaxes to explain an infeasible instance.
+
+Locked sessions enter every row as constants multiplied by one column ``keep`` that a row of the
+``locked_sessions`` group holds at 1: relaxing that group (in the infeasibility diagnosis) drops them.
+
+Tightening: a session count is bounded by the location's sessions per quarter, the trainer-days, the
+year's budget and the staff who could fill it; seats are only created for the segments that need what a
+module builds (and the prerequisites of those), and not in quarters where a prerequisite cannot have
+been taken yet.
 """
 
 from __future__ import annotations
 
 import math
-import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-
-import highspy
-import numpy as np
 
 from ctip.core.planning.evaluate import national_share, women_share_of_need
 from ctip.core.planning.model import (
     ConstraintGroup,
     Instance,
+    Module,
     ModuleLevel,
     Seats,
     Session,
@@ -36,10 +47,11 @@ from ctip.core.planning.model import (
     year_of,
 )
 
-_SEXES = ("female", "male")
 _TIE_BREAK = 1e-4  # the whole cost term is worth at most this much objective per unit of budget
 _INF = math.inf
-SEATS_INTEGER = False
+
+# Called while solving with (seconds, incumbent objective or NaN, best bound or NaN, relative gap or NaN).
+Progress = Callable[[float, float, float, float], None]
 
 
 @dataclass
@@ -83,48 +95,65 @@ class Formulation:
     """The model and where each decision sits in it."""
 
     model: _Model
-    national: dict[tuple[str, str, int], int]
-    international: dict[tuple[str, str, int], int]
-    seats: dict[tuple[str, str, int, str], int]
+    sessions: dict[tuple[str, str, int], int]  # (module, location, quarter) -> column
+    seats: dict[tuple[str, str, int], int]  # (module, segment, quarter) -> column
+    female: dict[tuple[str, str], int]  # (module, segment) -> column
+    keep: int
     locked: Sequence[Session]
-    segment_locations: dict[str, str]
+    instance: Instance
+
+    @property
+    def sessions_set(self) -> set[int]:
+        return set(self.sessions.values())
 
 
 def _add(terms: dict[int, float], column: int, value: float) -> None:
     terms[column] = terms.get(column, 0.0) + value
 
 
-def formulate(instance: Instance, locked: Sequence[Session] = ()) -> Formulation:
-    """Build the MILP for ``instance`` with ``locked`` sessions kept (see the module docstring)."""
+def origin_of(module: Module) -> TrainerOrigin:
+    """Who leads the optimizer's sessions of ``module``."""
+    if module.trainer_profile is TrainerProfile.INTERNATIONAL and not module.cascade_of:
+        return TrainerOrigin.INTERNATIONAL
+    return TrainerOrigin.NATIONAL
+
+
+@dataclass
+class _Locked:
+    """The locked sessions, added up by the keys the rows use."""
+
+    sessions: dict[tuple[str, str, int], int] = field(default_factory=lambda: defaultdict(int))
+    international: dict[int, int] = field(default_factory=lambda: defaultdict(int))  # year -> sessions
+    seats: dict[tuple[str, str, int], int] = field(default_factory=lambda: defaultdict(int))
+    female: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))
+    male: dict[tuple[str, str], int] = field(default_factory=lambda: defaultdict(int))
+
+
+def _relevant(instance: Instance, locked: _Locked) -> set[tuple[str, str]]:
+    """(module, segment) pairs that may have seats: the segment needs what the module builds, or is
+    frontline and the module foundational, or has locked seats; and the prerequisites of all of these."""
     parameters = instance.parameters
-    quarters = range(1, parameters.quarters + 1)
     modules = {module.code: module for module in instance.modules}
     segments = {segment.code: segment for segment in instance.segments}
-    demands_of: dict[str, set[str]] = defaultdict(set)
+    needs: dict[str, set[str]] = defaultdict(set)
     for demand in instance.demands:
-        demands_of[demand.segment].add(demand.competency)
-    locked_sessions: dict[tuple[str, str, int, TrainerOrigin], int] = defaultdict(int)
-    locked_seats: dict[tuple[str, str, int, str], int] = defaultdict(int)
-    for session in locked:
-        locked_sessions[(session.module, session.location, session.quarter, session.trainer)] += 1
-        for seat in session.seats:
-            locked_seats[(session.module, seat.segment, session.quarter, "female")] += seat.female
-            locked_seats[(session.module, seat.segment, session.quarter, "male")] += seat.male
-
-    # Which segments may sit in which modules: those that need a competency it builds, frontline segments
-    # in foundational modules, locked seats, and then the prerequisites of all of these.
+        if demand.staff > 0 and demand.weight > 0:
+            needs[demand.segment].add(demand.competency)
     relevant: set[tuple[str, str]] = set()
     for module in instance.modules:
         for segment in instance.segments:
-            if segment.location not in module.cost_per_session:
+            if (
+                segment.location not in module.cost_per_session
+                or segment.staff_female + segment.staff_male == 0
+            ):
                 continue
-            if demands_of[segment.code] & set(module.competencies) or (
+            if needs[segment.code] & set(module.competencies) or (
                 segment.is_frontline
                 and module.level is ModuleLevel.FOUNDATIONAL
                 and parameters.frontline_year1_seats > 0
             ):
                 relevant.add((module.code, segment.code))
-    relevant |= {(key[0], key[1]) for key in locked_seats}
+    relevant |= {(module_code, segment_code) for module_code, segment_code, _q in locked.seats}
     pending = list(relevant)
     while pending:
         module_code, segment_code = pending.pop()
@@ -136,84 +165,158 @@ def formulate(instance: Instance, locked: Sequence[Session] = ()) -> Formulation
             ):
                 relevant.add(pair)
                 pending.append(pair)
+    return relevant
 
-    total_budget = sum(parameters.budget_for_year(year) for year in range(1, parameters.years + 1))
-    cost_weight = _TIE_BREAK / max(total_budget, 1.0)
-    model = _Model()
-    national: dict[tuple[str, str, int], int] = {}
-    international: dict[tuple[str, str, int], int] = {}
+
+def _earliest(instance: Instance) -> dict[str, int]:
+    """The first quarter in which a module's seats can be taken: after its prerequisites' first quarter."""
+    modules = {module.code: module for module in instance.modules}
+    earliest: dict[str, int] = {}
+
+    def first(code: str, seen: frozenset[str]) -> int:
+        if code in earliest:
+            return earliest[code]
+        if code in seen:  # a cycle of prerequisites: nothing can ever start
+            return instance.parameters.quarters + 1
+        module = modules[code]
+        start = 1
+        for prerequisite in module.prerequisites:
+            start = max(start, first(prerequisite, seen | {code}) + 1)
+        if module.cascade_of:
+            start = max(start, first(module.cascade_of, seen | {code}) + 1)
+        earliest[code] = start
+        return start
+
     for module in instance.modules:
-        for location in sorted(module.cost_per_session):
-            for quarter in quarters:
-                key = (module.code, location, quarter)
-                cap = float(parameters.sessions_per_location_per_quarter)
-                session_cost = -cost_weight * module.cost_per_session[location]
-                may_national = module.trainer_profile is not TrainerProfile.INTERNATIONAL
-                may_international = (
-                    module.trainer_profile is not TrainerProfile.NATIONAL and not module.cascade_of
-                )
-                locked_national = locked_sessions[(*key, TrainerOrigin.NATIONAL)]
-                locked_international = locked_sessions[(*key, TrainerOrigin.INTERNATIONAL)]
-                national[key] = model.column(
-                    session_cost, max(cap, locked_national) if may_national else locked_national, integer=True
-                )
-                international[key] = model.column(
-                    session_cost,
-                    max(cap, locked_international) if may_international else locked_international,
-                    integer=True,
-                )
-    seats: dict[tuple[str, str, int, str], int] = {}
-    for module_code, segment_code in sorted(relevant):
-        module = modules[module_code]
-        segment = segments[segment_code]
-        for quarter in quarters:
-            for sex in _SEXES:
-                staff = segment.staff_female if sex == "female" else segment.staff_male
-                cost = -cost_weight * module.cost_per_participant[segment.location]
-                seats[(module_code, segment_code, quarter, sex)] = model.column(
-                    cost, float(staff), integer=SEATS_INTEGER
-                )
+        first(module.code, frozenset())
+    return earliest
 
-    # A segment cannot send more people to a module than it has staff.
-    for module_code, segment_code in relevant:
-        for sex in _SEXES:
-            staff = (
-                segments[segment_code].staff_female if sex == "female" else segments[segment_code].staff_male
-            )
-            model.row(
-                {seats[(module_code, segment_code, q, sex)]: 1.0 for q in quarters}, upper=staff, group=None
-            )
 
-    # Seats fill sessions between their minimum and maximum size (locked sessions counted apart, so the
-    # remaining sessions can be filled on their own).
+def formulate(instance: Instance, locked: Sequence[Session] = (), *, whole_seats: bool = True) -> Formulation:
+    """Build the MILP for ``instance`` with ``locked`` sessions kept (see the module docstring)."""
+    parameters = instance.parameters
+    quarters = range(1, parameters.quarters + 1)
+    years = range(1, parameters.years + 1)
+    modules = {module.code: module for module in instance.modules}
+    segments = {segment.code: segment for segment in instance.segments}
+    fixed = _Locked()
+    for session in locked:
+        fixed.sessions[(session.module, session.location, session.quarter)] += 1
+        if session.trainer is TrainerOrigin.INTERNATIONAL:
+            fixed.international[year_of(session.quarter)] += 1
+        for seat in session.seats:
+            fixed.seats[(session.module, seat.segment, session.quarter)] += seat.total
+            fixed.female[(session.module, seat.segment)] += seat.female
+            fixed.male[(session.module, seat.segment)] += seat.male
+    relevant = _relevant(instance, fixed)
+    earliest = _earliest(instance)
     segments_at: dict[str, list[str]] = defaultdict(list)
     for segment in instance.segments:
         segments_at[segment.location].append(segment.code)
-    for (module_code, location, quarter), national_column in national.items():
+
+    total_budget = sum(parameters.budget_for_year(year) for year in years)
+    cost_weight = _TIE_BREAK / max(total_budget, 1.0)
+    model = _Model()
+    keep = model.column(0.0, 1.0, integer=False)
+    model.row({keep: 1.0}, lower=1.0, group=ConstraintGroup.LOCKED_SESSIONS)
+
+    # Seats: only for relevant pairs, from the module's earliest possible quarter.
+    seats: dict[tuple[str, str, int], int] = {}
+    female: dict[tuple[str, str], int] = {}
+    for module_code, segment_code in sorted(relevant):
         module = modules[module_code]
-        international_column = international[(module_code, location, quarter)]
-        fixed_sessions = sum(
-            locked_sessions[(module_code, location, quarter, origin)] for origin in TrainerOrigin
+        segment = segments[segment_code]
+        staff = segment.staff_female + segment.staff_male
+        per_seat = -cost_weight * module.cost_per_participant[segment.location]
+        for quarter in quarters:
+            if quarter >= earliest[module_code]:
+                seats[(module_code, segment_code, quarter)] = model.column(
+                    per_seat, float(staff), integer=whole_seats
+                )
+        female[(module_code, segment_code)] = model.column(
+            0.0, float(segment.staff_female), integer=whole_seats
         )
-        fixed_seats = sum(
-            locked_seats[(module_code, segment_code, quarter, sex)]
-            for segment_code in segments_at[location]
-            for sex in _SEXES
-        )
+
+    # Sessions, bounded by what could fill and pay for them.
+    sessions: dict[tuple[str, str, int], int] = {}
+    for module in instance.modules:
+        for location in sorted(module.cost_per_session):
+            pool = sum(
+                segments[code].staff_female + segments[code].staff_male
+                for code in segments_at[location]
+                if (module.code, code) in relevant
+            )
+            if pool == 0:
+                continue
+            per_session = module.cost_per_session[location]
+            smallest = per_session + module.cost_per_participant[location] * module.participants_min
+            for quarter in quarters:
+                if quarter < earliest[module.code]:
+                    continue
+                bound = float(parameters.sessions_per_location_per_quarter)
+                bound = min(
+                    bound, math.floor(parameters.trainer_days_per_quarter / module.duration_days + 1e-9)
+                )
+                if smallest > 0:
+                    bound = min(
+                        bound, math.floor(parameters.budget_for_year(year_of(quarter)) / smallest + 1e-9)
+                    )
+                if module.participants_min > 0:
+                    bound = min(bound, math.floor(pool / module.participants_min))
+                if bound <= 0:
+                    continue
+                sessions[(module.code, location, quarter)] = model.column(
+                    -cost_weight * per_session, float(bound), integer=True
+                )
+
+    # Seats fill sessions between their minimum and maximum size; seats need a session.
+    for (module_code, segment_code, quarter), column in list(seats.items()):
+        if (module_code, segments[segment_code].location, quarter) not in sessions:
+            model.upper[column] = 0.0
+    for (module_code, location, quarter), column in sessions.items():
+        module = modules[module_code]
         seat_terms = {
-            seats[(module_code, segment_code, quarter, sex)]: 1.0
-            for segment_code in segments_at[location]
-            for sex in _SEXES
-            if (module_code, segment_code, quarter, sex) in seats
+            seats[(module_code, code, quarter)]: 1.0
+            for code in segments_at[location]
+            if (module_code, code, quarter) in seats
         }
         upper = dict(seat_terms)
-        _add(upper, national_column, -module.participants_max)
-        _add(upper, international_column, -module.participants_max)
-        model.row(upper, upper=fixed_seats - module.participants_max * fixed_sessions, group=None)
-        lower = dict(seat_terms)
-        _add(lower, national_column, -module.participants_min)
-        _add(lower, international_column, -module.participants_min)
-        model.row(lower, lower=fixed_seats - module.participants_min * fixed_sessions, group=None)
+        _add(upper, column, -module.participants_max)
+        model.row(upper, upper=0.0, group=None)
+        # The same for each segment alone (tighter when a segment is smaller than a session).
+        for code in segments_at[location]:
+            seat_column = seats.get((module_code, code, quarter))
+            if seat_column is not None:
+                reach = min(segments[code].staff_female + segments[code].staff_male, module.participants_max)
+                if reach < module.participants_max:
+                    model.row({seat_column: 1.0, column: -float(reach)}, upper=0.0, group=None)
+        if module.participants_min > 0:
+            lower = dict(seat_terms)
+            _add(lower, column, -module.participants_min)
+            model.row(lower, lower=0.0, group=None)
+
+    # Seats of each (module, segment) over the plan (a column of its own keeps the rows below short), and
+    # a segment cannot send more people to a module than it has staff, by sex.
+    totals: dict[tuple[str, str], int] = {}
+    for (module_code, segment_code), female_column in female.items():
+        segment = segments[segment_code]
+        total = model.column(0.0, float(segment.staff_female + segment.staff_male), integer=False)
+        totals[(module_code, segment_code)] = total
+        terms = {
+            seats[(module_code, segment_code, q)]: -1.0
+            for q in quarters
+            if (module_code, segment_code, q) in seats
+        }
+        terms[total] = 1.0
+        model.row(terms, lower=0.0, upper=0.0, group=None)
+        locked_female = fixed.female[(module_code, segment_code)]
+        locked_male = fixed.male[(module_code, segment_code)]
+        model.row({female_column: 1.0, keep: float(locked_female)}, upper=segment.staff_female, group=None)
+        # men = seats - women, within 0 .. the men's staff less the locked men
+        model.row({total: 1.0, female_column: -1.0}, lower=0.0, group=None)
+        model.row(
+            {total: 1.0, female_column: -1.0, keep: float(locked_male)}, upper=segment.staff_male, group=None
+        )
 
     # Coverage of each need by sex, on the diminishing-returns steps.
     covered_by_location: dict[str, dict[int, float]] = defaultdict(dict)
@@ -221,9 +324,16 @@ def formulate(instance: Instance, locked: Sequence[Session] = ()) -> Formulation
     for demand in instance.demands:
         location = segments[demand.segment].location
         need_by_location[location] += demand.weight * demand.staff
-        for sex in _SEXES:
+        building = [
+            module.code
+            for module in instance.modules
+            if demand.competency in module.competencies and (module.code, demand.segment) in relevant
+        ]
+        for sex in ("female", "male"):
             staff = demand.staff_female if sex == "female" else demand.staff_male
-            terms: dict[int, float] = {}
+            if staff == 0:
+                continue
+            terms = {}
             low = 0.0
             for step in parameters.return_steps:
                 column = model.column(
@@ -232,22 +342,35 @@ def formulate(instance: Instance, locked: Sequence[Session] = ()) -> Formulation
                 low = step.up_to_share
                 terms[column] = 1.0
                 covered_by_location[location][column] = demand.weight
-            for module in instance.modules:
-                if demand.competency in module.competencies:
-                    for quarter in quarters:
-                        seat_key = (module.code, demand.segment, quarter, sex)
-                        if seat_key in seats:
-                            _add(terms, seats[seat_key], -1.0)
+            locked_people = 0
+            for module_code in building:
+                pair = (module_code, demand.segment)
+                if sex == "female":
+                    _add(terms, female[pair], -1.0)
+                    locked_people += fixed.female[pair]
+                else:
+                    _add(terms, totals[pair], -1.0)
+                    _add(terms, female[pair], 1.0)
+                    locked_people += fixed.male[pair]
+            if locked_people:
+                _add(terms, keep, -float(locked_people))
             model.row(terms, upper=0.0, group=None)
 
-    for year in range(1, parameters.years + 1):
-        terms = {}
-        for (module_code, location, quarter), column in national.items():
+    def locked_cost(year: int) -> float:
+        total = 0.0
+        for session in locked:
+            if year_of(session.quarter) == year:
+                module = modules[session.module]
+                total += module.cost_per_session[session.location]
+                total += module.cost_per_participant[session.location] * session.participants
+        return total
+
+    for year in years:
+        terms = {keep: locked_cost(year)}
+        for (module_code, location, quarter), column in sessions.items():
             if year_of(quarter) == year:
-                per_session = modules[module_code].cost_per_session[location]
-                _add(terms, column, per_session)
-                _add(terms, international[(module_code, location, quarter)], per_session)
-        for (module_code, segment_code, quarter, _sex), column in seats.items():
+                _add(terms, column, modules[module_code].cost_per_session[location])
+        for (module_code, segment_code, quarter), column in seats.items():
             if year_of(quarter) == year:
                 _add(
                     terms, column, modules[module_code].cost_per_participant[segments[segment_code].location]
@@ -255,15 +378,20 @@ def formulate(instance: Instance, locked: Sequence[Session] = ()) -> Formulation
         model.row(terms, upper=parameters.budget_for_year(year), group=ConstraintGroup.BUDGET)
 
     for quarter in quarters:
-        terms = {}
+        days = {
+            keep: sum(
+                modules[session.module].duration_days for session in locked if session.quarter == quarter
+            )
+        }
         per_location: dict[str, dict[int, float]] = defaultdict(dict)
-        for (module_code, location, session_quarter), column in national.items():
-            if session_quarter != quarter:
-                continue
-            for origin_column in (column, international[(module_code, location, quarter)]):
-                _add(terms, origin_column, modules[module_code].duration_days)
-                _add(per_location[location], origin_column, 1.0)
-        model.row(terms, upper=parameters.trainer_days_per_quarter, group=ConstraintGroup.TRAINERS)
+        for (module_code, location, session_quarter), column in sessions.items():
+            if session_quarter == quarter:
+                _add(days, column, modules[module_code].duration_days)
+                _add(per_location[location], column, 1.0)
+        for session in locked:
+            if session.quarter == quarter:
+                _add(per_location[session.location], keep, 1.0)
+        model.row(days, upper=parameters.trainer_days_per_quarter, group=ConstraintGroup.TRAINERS)
         for location_terms in per_location.values():
             model.row(
                 location_terms,
@@ -272,36 +400,49 @@ def formulate(instance: Instance, locked: Sequence[Session] = ()) -> Formulation
             )
 
     # Prerequisites: by each quarter, a segment's seats in a module never exceed its seats in each
-    # prerequisite in earlier quarters (both sexes together, to keep the model small).
+    # prerequisite in earlier quarters (both sexes together).
     for module_code, segment_code in sorted(relevant):
         for prerequisite in modules[module_code].prerequisites:
+            taken: dict[int, float] = {}
             for quarter in quarters:
-                terms = {}
-                for earlier in range(1, quarter + 1):
-                    for sex in _SEXES:
-                        _add(terms, seats[(module_code, segment_code, earlier, sex)], 1.0)
-                        prior = (prerequisite, segment_code, earlier - 1, sex)
-                        if prior in seats:
-                            _add(terms, seats[prior], -1.0)
-                model.row(terms, upper=0.0, group=ConstraintGroup.PREREQUISITE)
+                own = seats.get((module_code, segment_code, quarter))
+                if own is not None:
+                    _add(taken, own, 1.0)
+                _add(taken, keep, float(fixed.seats[(module_code, segment_code, quarter)]))
+                prior = seats.get((prerequisite, segment_code, quarter - 1))
+                if prior is not None:
+                    _add(taken, prior, -1.0)
+                _add(taken, keep, -float(fixed.seats[(prerequisite, segment_code, quarter - 1)]))
+                if own is not None or fixed.seats[(module_code, segment_code, quarter)]:
+                    model.row(dict(taken), upper=0.0, group=ConstraintGroup.PREREQUISITE)
     # Cascades: national trainers trained in earlier ToT sessions lead the cascade module's sessions.
+    ratio = float(parameters.cascade_sessions_per_tot_session)
     for module in instance.modules:
         if not module.cascade_of:
             continue
+        tot: dict[int, float] = {}
         for quarter in quarters:
-            terms = {}
-            for (module_code, _location, session_quarter), column in national.items():
-                if module_code == module.code and session_quarter == quarter:
-                    _add(terms, column, 1.0)
-                    _add(terms, international[(module_code, _location, session_quarter)], 1.0)
-                if module_code == module.cascade_of and session_quarter < quarter:
-                    _add(terms, column, -parameters.cascade_sessions_per_tot_session)
-                    _add(
-                        terms,
-                        international[(module_code, _location, session_quarter)],
-                        -parameters.cascade_sessions_per_tot_session,
-                    )
-            model.row(terms, upper=0.0, group=ConstraintGroup.PREREQUISITE)
+            terms = {
+                column: 1.0 for key, column in sessions.items() if key[0] == module.code and key[2] == quarter
+            }
+            locked_here = sum(
+                count for key, count in fixed.sessions.items() if key[0] == module.code and key[2] == quarter
+            )
+            runs = bool(terms) or locked_here > 0
+            for column, value in tot.items():
+                _add(terms, column, value)
+            _add(terms, keep, float(locked_here))
+            if runs:
+                model.row(terms, upper=0.0, group=ConstraintGroup.PREREQUISITE)
+            for key, column in sessions.items():
+                if key[0] == module.cascade_of and key[2] == quarter:
+                    _add(tot, column, -ratio)
+            locked_tot = sum(
+                count
+                for key, count in fixed.sessions.items()
+                if key[0] == module.cascade_of and key[2] == quarter
+            )
+            _add(tot, keep, -ratio * locked_tot)
 
     if parameters.frontline_year1_seats > 0:
         for segment in instance.segments:
@@ -309,178 +450,141 @@ def formulate(instance: Instance, locked: Sequence[Session] = ()) -> Formulation
                 continue
             terms = {
                 column: 1.0
-                for (module_code, segment_code, quarter, _sex), column in seats.items()
+                for (module_code, segment_code, quarter), column in seats.items()
                 if segment_code == segment.code
                 and quarter <= 4
                 and modules[module_code].level is ModuleLevel.FOUNDATIONAL
             }
+            locked_seats = sum(
+                count
+                for (module_code, segment_code, quarter), count in fixed.seats.items()
+                if segment_code == segment.code
+                and quarter <= 4
+                and modules[module_code].level is ModuleLevel.FOUNDATIONAL
+            )
+            _add(terms, keep, float(locked_seats))
             needed = min(parameters.frontline_year1_seats, segment.staff_female + segment.staff_male)
             model.row(terms, lower=needed, group=ConstraintGroup.FRONTLINE_YEAR1)
 
-    for location, total in need_by_location.items():
-        floor = parameters.need_floor(location) * total
+    for location, weighted_need in need_by_location.items():
+        floor = parameters.need_floor(location) * weighted_need
         if floor > 0:
-            model.row(covered_by_location[location], lower=floor, group=ConstraintGroup.LOCATION_NEED_FLOOR)
+            model.row(
+                dict(covered_by_location[location]), lower=floor, group=ConstraintGroup.LOCATION_NEED_FLOOR
+            )
 
     women = parameters.women_seat_factor * women_share_of_need(instance)
     if women > 0:
-        terms = {column: (1.0 - women) if key[3] == "female" else -women for key, column in seats.items()}
+        terms = {}
+        for column in female.values():
+            _add(terms, column, 1.0)
+        for column in totals.values():
+            _add(terms, column, -women)
+        locked_women = sum(fixed.female.values())
+        locked_all = locked_women + sum(fixed.male.values())
+        _add(terms, keep, locked_women - women * locked_all)
         model.row(terms, lower=0.0, group=ConstraintGroup.WOMEN_SEATS)
 
-    for year in range(2, parameters.years + 1):
+    for year in years:
         share = national_share(instance, year)
         if share <= 0:
             continue
         terms = {}
-        for key, column in national.items():
+        locked_national = sum(
+            1 for s in locked if year_of(s.quarter) == year and s.trainer is TrainerOrigin.NATIONAL
+        )
+        for key, column in sessions.items():
             if year_of(key[2]) == year:
-                _add(terms, column, 1.0 - share)
-                _add(terms, international[key], -share)
+                national = origin_of(modules[key[0]]) is TrainerOrigin.NATIONAL
+                _add(terms, column, (1.0 - share) if national else -share)
+        _add(terms, keep, (1.0 - share) * locked_national - share * fixed.international[year])
         model.row(terms, lower=0.0, group=ConstraintGroup.NATIONAL_TRAINERS)
 
-    # Locked sessions and their seats stay (rows rather than bounds, so that the infeasibility diagnosis
-    # can name them).
-    for (module_code, location, quarter, origin), count in locked_sessions.items():
-        columns = national if origin is TrainerOrigin.NATIONAL else international
-        model.row(
-            {columns[(module_code, location, quarter)]: 1.0},
-            lower=count,
-            group=ConstraintGroup.LOCKED_SESSIONS,
-        )
-    for seat_key, count in locked_seats.items():
-        if count:
-            model.row({seats[seat_key]: 1.0}, lower=count, group=ConstraintGroup.LOCKED_SESSIONS)
-    return Formulation(
-        model,
-        national,
-        international,
-        seats,
-        locked,
-        {code: segment.location for code, segment in segments.items()},
-    )
+    return Formulation(model, sessions, seats, female, keep, locked, instance)
 
 
-def _highs(model: _Model, *, maximise: bool, time_limit: float, mip_gap: float) -> highspy.Highs:
-    highs = highspy.Highs()  # type: ignore[no-untyped-call]
-    highs.setOptionValue("output_flag", False)
-    highs.setOptionValue("time_limit", float(time_limit))
-    highs.setOptionValue("mip_rel_gap", float(mip_gap))
-    highs.setOptionValue("random_seed", 0)
-    count = len(model.cost)
-    highs.addVars(count, np.array(model.lower, dtype=np.float64), np.array(model.upper, dtype=np.float64))
-    highs.changeColsCost(count, np.arange(count, dtype=np.int32), np.array(model.cost, dtype=np.float64))
-    integer = [index for index, flag in enumerate(model.integer) if flag]
-    if integer:
-        highs.changeColsIntegrality(
-            len(integer), np.array(integer, dtype=np.int32), np.ones(len(integer), dtype=np.uint8)
-        )
-    starts: list[int] = []
-    indices: list[int] = []
-    values: list[float] = []
-    for row in model.rows:
-        starts.append(len(indices))
-        for column, value in row.terms.items():
-            if value != 0.0:
-                indices.append(column)
-                values.append(value)
-    infinity = highs.getInfinity()
-    highs.addRows(
-        len(model.rows),
-        np.array([max(row.lower, -infinity) for row in model.rows], dtype=np.float64),
-        np.array([min(row.upper, infinity) for row in model.rows], dtype=np.float64),
-        len(indices),
-        np.array(starts, dtype=np.int32),
-        np.array(indices, dtype=np.int32),
-        np.array(values, dtype=np.float64),
-    )
-    highs.changeObjectiveSense(highspy.ObjSense.kMaximize if maximise else highspy.ObjSense.kMinimize)
-    return highs
-
-
-@dataclass(frozen=True)
-class Solved:
-    status: str  # "optimal", "feasible", "infeasible"
-    values: list[float]
-    gap: float
-    seconds: float
-
-
-def run(formulation: Formulation, *, time_limit: float, mip_gap: float) -> Solved:
-    highs = _highs(formulation.model, maximise=True, time_limit=time_limit, mip_gap=mip_gap)
-    started = time.perf_counter()
-    highs.run()
-    seconds = time.perf_counter() - started
-    status = highs.getModelStatus()
-    info = highs.getInfo()
-    has_solution = info.primal_solution_status == 2  # kSolutionStatusFeasible
-    if status == highspy.HighsModelStatus.kOptimal:
-        verdict = "optimal"
-    elif has_solution:
-        verdict = "feasible"
-    else:
-        verdict = "infeasible" if status == highspy.HighsModelStatus.kInfeasible else "no_solution"
-    values = list(highs.getSolution().col_value) if has_solution else []
-    gap = float(info.mip_gap) if has_solution and math.isfinite(info.mip_gap) else 0.0
-    return Solved(verdict, values, max(gap, 0.0), seconds)
+def plan_columns(formulation: Formulation, plan: Sequence[Session]) -> dict[int, float] | None:
+    """The session, seat and women's-seat columns of ``plan`` (e.g. the greedy one), to start a solve
+    from; None if the model cannot hold the plan. HiGHS works out the other columns itself."""
+    modules = {module.code: module for module in formulation.instance.modules}
+    values: dict[int, float] = {formulation.keep: 1.0}
+    for column in (*formulation.sessions.values(), *formulation.seats.values(), *formulation.female.values()):
+        values[column] = 0.0
+    for session in plan:
+        key = (session.module, session.location, session.quarter)
+        if key not in formulation.sessions or origin_of(modules[session.module]) is not session.trainer:
+            return None
+        values[formulation.sessions[key]] += 1.0
+        for seat in session.seats:
+            seat_key = (session.module, seat.segment, session.quarter)
+            pair = (session.module, seat.segment)
+            if seat_key not in formulation.seats or pair not in formulation.female:
+                return None
+            values[formulation.seats[seat_key]] += seat.total
+            values[formulation.female[pair]] += seat.female
+    model = formulation.model
+    if any(value > model.upper[column] + 1e-9 for column, value in values.items()):
+        return None
+    return values
 
 
 def sessions_from(formulation: Formulation, values: Sequence[float]) -> tuple[Session, ...]:
     """Turn session counts and seats into individual sessions: locked ones as given, the rest evenly filled."""
-    sessions: list[Session] = list(formulation.locked)
-    locked_count: dict[tuple[str, str, int, TrainerOrigin], int] = defaultdict(int)
-    locked_seat_count: dict[tuple[str, str, int, str], int] = defaultdict(int)
-    for session in formulation.locked:
-        locked_count[(session.module, session.location, session.quarter, session.trainer)] += 1
-        for seat in session.seats:
-            locked_seat_count[(session.module, seat.segment, session.quarter, "female")] += seat.female
-            locked_seat_count[(session.module, seat.segment, session.quarter, "male")] += seat.male
-    seats_at: dict[tuple[str, int], list[tuple[str, str, int]]] = defaultdict(list)
-    for (module_code, segment_code, quarter, sex), column in sorted(formulation.seats.items()):
-        count = round(values[column]) - locked_seat_count[(module_code, segment_code, quarter, sex)]
-        if count > 0:
-            seats_at[(module_code, quarter)].append((segment_code, sex, count))
-    for module_code, location, quarter in sorted(formulation.national):
-        key = (module_code, location, quarter)
-        origins = [TrainerOrigin.NATIONAL] * (
-            round(values[formulation.national[key]]) - locked_count[(*key, TrainerOrigin.NATIONAL)]
-        ) + [TrainerOrigin.INTERNATIONAL] * (
-            round(values[formulation.international[key]]) - locked_count[(*key, TrainerOrigin.INTERNATIONAL)]
-        )
-        if not origins:
+    instance = formulation.instance
+    modules = {module.code: module for module in instance.modules}
+    segments = {segment.code: segment for segment in instance.segments}
+    quarters = range(1, instance.parameters.quarters + 1)
+    # Women's seats of each (module, segment), spread over its quarters in order.
+    by_quarter: dict[tuple[str, str, int], tuple[int, int]] = {}
+    for (module_code, segment_code), column in formulation.female.items():
+        women = round(values[column])
+        for quarter in quarters:
+            seat_column = formulation.seats.get((module_code, segment_code, quarter))
+            total = round(values[seat_column]) if seat_column is not None else 0
+            if total <= 0:
+                continue
+            here = min(women, total)
+            women -= here
+            by_quarter[(module_code, segment_code, quarter)] = (here, total - here)
+    result: list[Session] = list(formulation.locked)
+    for (module_code, location, quarter), column in sorted(formulation.sessions.items()):
+        count = round(values[column])
+        if count <= 0:
             continue
         pool = [
-            item
-            for item in seats_at[(module_code, quarter)]
-            if formulation.segment_locations[item[0]] == location
+            (code, *by_quarter[(module_code, code, quarter)])
+            for code in sorted(segments)
+            if segments[code].location == location and (module_code, code, quarter) in by_quarter
         ]
-        sessions.extend(_fill(module_code, location, quarter, origins, pool))
-    return tuple(sessions)
+        result.extend(_fill(modules[module_code], location, quarter, count, pool))
+    return tuple(result)
 
 
 def _fill(
-    module_code: str,
-    location: str,
-    quarter: int,
-    origins: list[TrainerOrigin],
-    pool: list[tuple[str, str, int]],
+    module: Module, location: str, quarter: int, count: int, pool: list[tuple[str, int, int]]
 ) -> list[Session]:
-    total = sum(count for _segment, _sex, count in pool)
-    sizes = [
-        total // len(origins) + (1 if index < total % len(origins) else 0) for index in range(len(origins))
-    ]
-    queue = list(pool)
+    """``count`` sessions sharing the seats of ``pool`` ((segment, women, men)) as evenly as possible."""
+    queue: list[tuple[str, int, int]] = []  # (segment, sex index, people)
+    for code, women, men in pool:
+        if women:
+            queue.append((code, 0, women))
+        if men:
+            queue.append((code, 1, men))
+    total = sum(people for _code, _sex, people in queue)
+    sizes = [total // count + (1 if index < total % count else 0) for index in range(count)]
+    origin = origin_of(module)
     result = []
-    for origin, size in zip(origins, sizes, strict=True):
+    for size in sizes:
         taken: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         while size > 0 and queue:
-            segment_code, sex, count = queue[0]
-            used = min(size, count)
-            taken[segment_code][0 if sex == "female" else 1] += used
+            code, sex, people = queue[0]
+            used = min(size, people)
+            taken[code][sex] += used
             size -= used
-            if used == count:
+            if used == people:
                 queue.pop(0)
             else:
-                queue[0] = (segment_code, sex, count - used)
-        seats = tuple(Seats(code, female, male) for code, (female, male) in sorted(taken.items()))
-        result.append(Session(module_code, location, quarter, origin, seats))
+                queue[0] = (code, sex, people - used)
+        seats = tuple(Seats(code, women, men) for code, (women, men) in sorted(taken.items()))
+        result.append(Session(module.code, location, quarter, origin, seats))
     return result

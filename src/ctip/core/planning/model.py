@@ -7,6 +7,7 @@ so an instance file only states what differs from the defaults.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -39,6 +40,7 @@ class PlanStatus(StrEnum):
     VIOLATES_FLOORS = "violates_floors"  # greedy only: a plan that misses some floor; see Plan.notes
     ROUNDING_BROKE = "rounding_broke"  # the solver's plan, once its seats are rounded to whole people,
     # breaks the constraint groups named in Plan.notes (never presented as feasible)
+    TIME_LIMIT = "time_limit"  # no plan found within the time limit (and none proven impossible)
 
 
 class ConstraintGroup(StrEnum):
@@ -234,3 +236,5 @@ class Plan:
     unmet: tuple[UnmetNeed, ...] = ()
     conflicts: tuple[ConstraintGroup, ...] = ()  # for an infeasible instance: groups that must give way
     notes: tuple[str, ...] = ()  # floors a greedy plan misses, as constraint group values
+    # The solver's proven upper bound on the objective (NaN when there is none, e.g. for greedy).
+    best_bound: float = math.nan

@@ -17,6 +17,7 @@ from django.utils import timezone
 from ctip.core.access import Permission
 from ctip.core.errors import DomainError, ErrorCode, FieldProblem, _
 from ctip.core.planning.instance_json import parameters_from_json, parameters_to_json, plan_to_json
+from ctip.core.planning.milp import Progress as SolverProgress
 from ctip.core.planning.model import Instance, Parameters, Plan, PlanStatus, Seats, Session, TrainerOrigin
 from ctip.core.planning.planner import solve, solve_greedy
 from ctip.web.accounts.audit import audit_record
@@ -33,6 +34,7 @@ DEFAULT_TIME_LIMIT = 20.0
 DEFAULT_MIP_GAP = 0.005
 
 Progress = Callable[[str], None]
+"""Told the step under way (for the command line's progress display)."""
 
 
 def scenario_parameters(scenario: PlanScenario) -> Parameters:
@@ -413,6 +415,7 @@ def scenario_solve(
     time_limit: float = DEFAULT_TIME_LIMIT,
     mip_gap: float = DEFAULT_MIP_GAP,
     progress: Progress | None = None,
+    solver_progress: SolverProgress | None = None,
 ) -> SolveOutcome:
     """Solve the scenario with HiGHS (keeping its locked sessions) and compute the greedy baseline in the
     same call; store both. A feasible plan replaces the unlocked sessions; an infeasible one changes no
@@ -429,7 +432,15 @@ def scenario_solve(
     greedy = solve_greedy(instance)
     if progress:
         progress(_("Optimising with HiGHS"))
-    plan = solve(instance, locked=locked, time_limit=time_limit, mip_gap=mip_gap)
+    plan = solve(
+        instance,
+        locked=locked,
+        time_limit=time_limit,
+        mip_gap=mip_gap,
+        progress=solver_progress,
+        # Without locked sessions the greedy plan is a plan the solver can fall back on (or start from).
+        fallback=None if locked else greedy.sessions,
+    )
     modules = {module.code: module for module in TrainingModule.objects.filter(workspace=workspace)}
     locked_keys = {_session_key(session) for session in locked}
     with transaction.atomic():
