@@ -38,6 +38,14 @@ the people who gave them). Each figure is rounded half up. Rows with nobody in n
 **Weight.** The item's Borich mean weighted discrepancy score (MWDS, from the TNA analysis) over all
 respondents, floored at ``min_weight`` so that a row with people in need is never worth nothing to the
 plan. The MWDS itself is kept as the row's need score.
+
+**Training locations.** Given ``venues`` (place → training location, see :mod:`ctip.core.planning.venues`),
+each segment is computed at its place as above, then moved to its place's training location (a place the
+map does not name stays where it is). Segments of one organisation and role group that land at the same
+training location are merged: their staff and respondents are summed; their demand rows for a competency
+too (staff in need summed, ``rated`` summed), with the need score and the weight the means of the parts
+weighted by their staff in need, and the share the staff in need over the merged staff (``segment`` when
+every part used its own share, else ``overall``).
 """
 
 from __future__ import annotations
@@ -46,7 +54,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -382,11 +390,13 @@ def derive_demand(
     *,
     min_respondents: int = MIN_RESPONDENTS,
     min_weight: float = MIN_WEIGHT,
+    venues: Mapping[str, str] | None = None,
 ) -> DemandDerivation:
     """Segments and their demand (see the module docstring for the method). ``competencies`` are the
     instrument's codes, in the order the rows should follow; ``need_scores`` maps a code to its MWDS over
     all respondents. Deterministic: the same input gives the same output, in the same order (organisation
-    key, role group, location, then competency)."""
+    key, role group, location, then competency). ``venues`` maps places to training locations (see the
+    module docstring)."""
     stated = Counter(respondent.location for respondent in respondents if respondent.location)
     fallback = min(stated.items(), key=lambda item: (-item[1], item[0]))[0] if stated else ""
     overall_rated = Counter(code for respondent in respondents for code in respondent.rated)
@@ -433,4 +443,81 @@ def derive_demand(
                         rated=rated,
                     )
                 )
+    if venues:
+        segments, demands = segments_at_venues(segments, demands, venues, competencies)
     return DemandDerivation(tuple(segments), tuple(demands), unmatched)
+
+
+def _weighted_mean(pairs: Sequence[tuple[float, int]]) -> float:
+    total = sum(weight for _value, weight in pairs)
+    if total == 0:
+        return sum(value for value, _weight in pairs) / len(pairs)
+    return sum(value * weight for value, weight in pairs) / total
+
+
+def _merged_demand(parts: Sequence[DerivedDemand], segment: DerivedSegment, competency: str) -> DerivedDemand:
+    female = sum(part.staff_female for part in parts)
+    male = sum(part.staff_male for part in parts)
+    scores = [
+        (part.need_score, part.staff_female + part.staff_male)
+        for part in parts
+        if part.need_score is not None
+    ]
+    staff = segment.staff_female + segment.staff_male
+    return DerivedDemand(
+        organisation=segment.organisation,
+        role_group=segment.role_group,
+        location=segment.location,
+        competency=competency,
+        staff_female=female,
+        staff_male=male,
+        need_score=_weighted_mean(scores) if scores else None,
+        weight=_weighted_mean([(part.weight, part.staff_female + part.staff_male) for part in parts]),
+        share=(female + male) / staff if staff else 0.0,
+        share_source=SHARE_SEGMENT
+        if all(part.share_source == SHARE_SEGMENT for part in parts)
+        else SHARE_OVERALL,
+        rated=sum(part.rated for part in parts),
+    )
+
+
+def segments_at_venues(
+    segments: Sequence[DerivedSegment],
+    demands: Sequence[DerivedDemand],
+    venues: Mapping[str, str],
+    competencies: Sequence[str],
+) -> tuple[list[DerivedSegment], list[DerivedDemand]]:
+    """The segments and demand moved to their training locations, merged where they meet."""
+    grouped: dict[tuple[str, str, str], list[DerivedSegment]] = {}
+    for segment in segments:
+        venue = venues.get(segment.location, segment.location) or segment.location
+        grouped.setdefault((segment.organisation, segment.role_group, venue), []).append(segment)
+    rows_of: dict[tuple[str, str, str], list[DerivedDemand]] = {}
+    for demand in demands:
+        rows_of.setdefault(demand.segment_key, []).append(demand)
+    position = {code: index for index, code in enumerate(competencies)}
+    merged_segments: list[DerivedSegment] = []
+    merged_demands: list[DerivedDemand] = []
+    for (_organisation, _group, venue), parts in sorted(
+        grouped.items(), key=lambda item: (item[0][0], ROLE_GROUPS.index(item[0][1]), item[0][2])
+    ):
+        if len(parts) == 1:
+            merged = replace(parts[0], location=venue)
+            merged_segments.append(merged)
+            merged_demands.extend(replace(row, location=venue) for row in rows_of.get(parts[0].key, []))
+            continue
+        merged = replace(
+            parts[0],
+            location=venue,
+            staff_female=sum(part.staff_female for part in parts),
+            staff_male=sum(part.staff_male for part in parts),
+            respondents=sum(part.respondents for part in parts),
+        )
+        merged_segments.append(merged)
+        by_competency: dict[str, list[DerivedDemand]] = {}
+        for part in parts:
+            for row in rows_of.get(part.key, []):
+                by_competency.setdefault(row.competency, []).append(row)
+        for code in sorted(by_competency, key=lambda code: position.get(code, len(position))):
+            merged_demands.append(_merged_demand(by_competency[code], merged, code))
+    return merged_segments, merged_demands

@@ -1,5 +1,5 @@
-"""The ``planning`` section of a workspace backup: the module catalogue, the plan's segments and demand,
-the scenarios with their results and their sessions. Rows are identified by UUID; a segment refers to its
+"""The ``planning`` section of a workspace backup: the module catalogue, the training locations, the plan's
+segments and demand, the scenarios with their results and their sessions. Rows are identified by UUID; a segment refers to its
 registry organisation by the organisation's UUID (the stakeholders section is restored first)."""
 
 from __future__ import annotations
@@ -12,7 +12,14 @@ from django.db import models
 
 from ctip.core.errors import DomainError, ErrorCode, FieldProblem, _
 from ctip.web.accounts.models import Workspace
-from ctip.web.planning.models import DemandRow, PlanScenario, PlanSegment, PlanSession, TrainingModule
+from ctip.web.planning.models import (
+    DemandRow,
+    PlanScenario,
+    PlanSegment,
+    PlanSession,
+    TrainingLocation,
+    TrainingModule,
+)
 from ctip.web.stakeholders.models import Organisation
 
 SECTION = "planning"
@@ -43,6 +50,7 @@ MODULE_FIELDS = (
     "is_active",
     "position",
 )
+VENUE_FIELDS = ("place", "venue")
 SEGMENT_FIELDS = ("code", "role_group", "location", "is_frontline", "staff_female", "staff_male", "edited")
 DEMAND_FIELDS = ("competency", "staff_female", "staff_male", "need_score", "weight", "edited", "note")
 SCENARIO_FIELDS = (
@@ -78,6 +86,10 @@ def section_export(workspace: Workspace) -> dict[str, Any]:
         "modules": [
             _row(m, MODULE_FIELDS)
             for m in TrainingModule.objects.filter(workspace=workspace).order_by("uuid")
+        ],
+        "venues": [
+            _row(v, VENUE_FIELDS)
+            for v in TrainingLocation.objects.filter(workspace=workspace).order_by("uuid")
         ],
         "segments": [_row(s, SEGMENT_FIELDS, organisation=str(s.organisation.uuid)) for s in segments],
         "demand": [
@@ -138,6 +150,9 @@ def section_import(section: dict[str, Any], workspace: Workspace) -> None:
             where = f"modules[{index}]"
             module = TrainingModule.objects.create(workspace=workspace, **_values(record, MODULE_FIELDS))
             modules[str(module.uuid)] = module
+        for index, record in enumerate(section.get("venues", [])):
+            where = f"venues[{index}]"
+            TrainingLocation.objects.create(workspace=workspace, **_values(record, VENUE_FIELDS))
         for index, record in enumerate(section.get("segments", [])):
             where = f"segments[{index}]"
             organisation = _lookup(organisations, record.get("organisation"), "organisation")

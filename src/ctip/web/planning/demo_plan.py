@@ -20,9 +20,12 @@ BUDGET_PER_YEAR = 6_750_000.0
 
 
 def demo_parameters() -> Parameters:
-    """The demo's constraints: the defaults, with a higher need floor on Rodrigues."""
+    """The demo's constraints: the defaults, except six sessions per location per quarter, at least 1 % of
+    the (large: whole ministries' staff) weighted need covered at each location, and 10 % on Rodrigues."""
     return Parameters(
         budget_per_year=(BUDGET_PER_YEAR, BUDGET_PER_YEAR, BUDGET_PER_YEAR),
+        sessions_per_location_per_quarter=6,
+        location_need_floor=0.01,
         location_need_floor_by_location={"Rodrigues": 0.10},
     )
 
@@ -40,8 +43,8 @@ def demo_plan(*, workspace: Workspace, acting_user: User | None) -> PlanScenario
     baseline = services.scenario_create(
         workspace=workspace,
         name=BASELINE,
-        description="Fictional demo scenario: the default constraints, with at least 10 % of the need on "
-        "Rodrigues covered.",
+        description="Fictional demo scenario: a budget of about USD 150,000 a year, six sessions per "
+        "location per quarter, at least 1 % of each location's weighted need covered and 10 % on Rodrigues.",
         parameters=demo_parameters(),
         acting_user=acting_user,
     )

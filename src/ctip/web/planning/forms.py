@@ -1,14 +1,18 @@
 """Forms of the module catalogue (a module, its costs by location, a new location, a cost factor) and of the
-demand (one demand row, one segment). Forms parse and present; the services validate the rules."""
+demand (one demand row, one segment, the training locations). Forms parse and present; the services
+validate the rules."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from ctip.core.errors import DomainError
 from ctip.web.accounts.models import Workspace
 from ctip.web.planning.models import (
     DELIVERY_CHOICES,
@@ -248,3 +252,54 @@ class DeriveForm(forms.Form):
     overwrite_edited = forms.BooleanField(
         label=_("Also replace the rows and segments edited by hand"), required=False
     )
+
+
+class VenuesForm(forms.Form):
+    """The training location of each place: one text input per place (``venue_<n>``), the place itself in a
+    hidden input (``place_<n>``) so that the rows saved are the rows shown. Venues are not required here:
+    the service refuses a blank one with the place's name."""
+
+    MAX_PLACES = 500
+
+    overwrite_edited = forms.BooleanField(
+        label=_("Also replace the rows and segments edited by hand"), required=False
+    )
+
+    def __init__(self, *args: Any, places: Sequence[str], venues: Mapping[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.places = list(places)[: self.MAX_PLACES]
+        for index, place in enumerate(self.places):
+            self.fields[f"place_{index}"] = forms.CharField(
+                widget=forms.HiddenInput, initial=place, required=False
+            )
+            self.fields[f"venue_{index}"] = forms.CharField(
+                label=place, initial=venues.get(place, ""), required=False
+            )
+
+    @classmethod
+    def posted_places(cls, data: Mapping[str, Any]) -> list[str]:
+        """The places of a submitted form, in their order."""
+        places: list[str] = []
+        while len(places) < cls.MAX_PLACES and f"place_{len(places)}" in data:
+            places.append(str(data[f"place_{len(places)}"]))
+        return places
+
+    def rows(self) -> list[tuple[str, forms.BoundField]]:
+        return [(place, self[f"venue_{index}"]) for index, place in enumerate(self.places)]
+
+    def mapping(self) -> dict[str, str]:
+        return {
+            place: str(self.cleaned_data.get(f"venue_{index}") or "")
+            for index, place in enumerate(self.places)
+        }
+
+    def apply_domain_error(self, error: DomainError) -> None:
+        """The error's message on top and each problem on the venue of the place it names."""
+        self.add_error(None, error.render(gettext))
+        fields = {" ".join(place.split()): f"venue_{index}" for index, place in enumerate(self.places)}
+        for problem in error.problems:
+            name = fields.get(problem.location)
+            if name is not None:
+                self.add_error(name, problem.render(gettext))
+            else:
+                self.add_error(None, f"{problem.location}: {problem.render(gettext)}")

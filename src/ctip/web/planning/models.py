@@ -48,6 +48,7 @@ SCENARIO_STATUS_CHOICES = [
     ("feasible", _("Feasible (time limit reached)")),
     ("infeasible", _("Infeasible")),
     ("rounding_broke", _("Rounding broke a constraint")),
+    ("time_limit", _("No plan within the time limit")),
     ("failed", _("Solver failed")),
 ]
 
@@ -200,3 +201,22 @@ class PlanSession(WorkspaceOwned):
 
     class Meta:
         ordering = ["quarter", "location", "module__position", "module__code", "id"]
+
+
+class TrainingLocation(WorkspaceOwned):
+    """Where the staff of one place (as the TNA answers and the registry name it) are trained: the plan's
+    segments and sessions are counted per training location (``venue``), not per place."""
+
+    place = models.CharField(_("place"), max_length=100)
+    venue = models.CharField(_("training location"), max_length=100)
+
+    class Meta:
+        ordering = ["place"]
+        verbose_name = _("training location")
+        verbose_name_plural = _("training locations")
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "place"], name="planning_training_location_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.place} → {self.venue}"

@@ -3,7 +3,7 @@
 :func:`demand_derive` reads the answers to the workspace's default survey instrument (the one with the
 most submissions; see ``ctip.web.needs.data``), computes each item's MWDS as the needs dashboard does,
 and applies ``ctip.core.planning.demand.derive_demand`` (the method is in that module's docstring and in
-docs/planning.md). Deriving again updates what it derived before and keeps what a user edited (segments
+docs/planning.md), at the workspace's training locations (``services/venues.py``). Deriving again updates what it derived before and keeps what a user edited (segments
 and rows marked ``edited``) unless ``overwrite_edited`` is set. Segments and rows that the survey no
 longer supports are removed, unless edited. New locations get the default catalogue costs.
 
@@ -14,6 +14,7 @@ the segments and the demand exactly as they were.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +41,7 @@ from ctip.web.needs.data import (
 )
 from ctip.web.planning.models import DemandRow, PlanSegment
 from ctip.web.planning.services.catalogue import catalogue_ensure, catalogue_locations_add
+from ctip.web.planning.services.venues import venue_map, venues_set
 from ctip.web.stakeholders.models import Organisation
 from ctip.web.tna.models import SurveyInstrument
 
@@ -172,6 +174,7 @@ def demand_derive(
         {key: _staff_of(organisation) for key, organisation in by_key.items()},
         [item.code for item in data.items],
         scores,
+        venues=venue_map(workspace),
     )
     result = DemandDeriveResult(
         instrument=chosen.title,
@@ -253,6 +256,20 @@ def demand_derive(
             workspace=workspace, locations=locations, acting_user=acting_user
         )
     return result
+
+
+def demand_derive_at_venues(
+    *,
+    workspace: Workspace,
+    venues: Mapping[str, str],
+    acting_user: User | None,
+    overwrite_edited: bool = False,
+) -> DemandDeriveResult:
+    """Save training locations (``venues_set``) and derive the demand again at them, in one transaction:
+    when either step is refused, neither the map nor the demand changes."""
+    with transaction.atomic():
+        venues_set(workspace=workspace, mapping=venues, acting_user=acting_user)
+        return demand_derive(workspace=workspace, acting_user=acting_user, overwrite_edited=overwrite_edited)
 
 
 def _apply_rows(

@@ -1,5 +1,5 @@
-"""The demand drawn from the TNA: the table by segment × competency, deriving it (again), editing a row or
-a segment, and the workbook."""
+"""The demand drawn from the TNA: the table by segment × competency, deriving it (again), the training
+locations (saved and derived again in one go), editing a row or a segment, and the workbook."""
 
 from __future__ import annotations
 
@@ -16,9 +16,11 @@ from ctip.core.errors import DomainError
 from ctip.web.accounts.forms import apply_domain_error
 from ctip.web.accounts.permissions import may, workspace_view
 from ctip.web.planning import selectors, services
-from ctip.web.planning.forms import DemandRowForm, DeriveForm, SegmentForm
+from ctip.web.planning.forms import DemandRowForm, DeriveForm, SegmentForm, VenuesForm
 from ctip.web.planning.models import DemandRow, PlanSegment
 from ctip.web.planning.services import DemandDeriveResult
+from ctip.web.planning.services.demand import demand_derive_at_venues
+from ctip.web.planning.services.venues import venue_map, venue_places, venues_suggested
 from ctip.web.planning.views.common import XLSX, attachment, is_french, render_page
 
 
@@ -64,23 +66,48 @@ def derive_summary(result: DemandDeriveResult) -> str:
     return " ".join(parts)
 
 
+def venues_form(workspace: Any, data: Any = None) -> VenuesForm:
+    """The training locations form: each place with its venue from the map, else the suggestion."""
+    places = VenuesForm.posted_places(data) if data is not None else venue_places(workspace)
+    venues = {**venues_suggested(workspace, places), **venue_map(workspace)}
+    return VenuesForm(data, places=places, venues=venues)
+
+
 @workspace_view(Permission.VIEW_WORKSPACE)
 def demand_page(request: HttpRequest) -> HttpResponse:
     workspace = request.workspace
+    venues = None
     if request.method == "POST":
         if not may(request.membership, Permission.EDIT_CONTENT):
             raise PermissionDenied("Your role does not allow changes to the demand")
-        form = DeriveForm(request.POST)
-        overwrite = form.is_valid() and form.cleaned_data["overwrite_edited"]
-        try:
-            result = services.demand_derive(
-                workspace=workspace, acting_user=request.user, overwrite_edited=overwrite
-            )
-        except DomainError as error:
-            messages.error(request, error.render(_))
+        if request.POST.get("action") == "venues":
+            venues = venues_form(workspace, request.POST)
+            if venues.is_valid():
+                try:
+                    result = demand_derive_at_venues(
+                        workspace=workspace,
+                        venues=venues.mapping(),
+                        acting_user=request.user,
+                        overwrite_edited=venues.cleaned_data["overwrite_edited"],
+                    )
+                except DomainError as error:
+                    venues.apply_domain_error(error)
+                else:
+                    messages.success(request, _("Training locations saved.") + " " + derive_summary(result))
+                    return redirect("plan-demand", workspace=workspace.slug)
         else:
-            messages.success(request, derive_summary(result))
-        return redirect("plan-demand", workspace=workspace.slug)
+            form = DeriveForm(request.POST)
+            overwrite = form.is_valid() and form.cleaned_data["overwrite_edited"]
+            try:
+                result = services.demand_derive(
+                    workspace=workspace, acting_user=request.user, overwrite_edited=overwrite
+                )
+            except DomainError as error:
+                messages.error(request, error.render(_))
+            else:
+                messages.success(request, derive_summary(result))
+            return redirect("plan-demand", workspace=workspace.slug)
+    shown = venues if venues is not None else venues_form(workspace)
     titles = selectors.competency_titles(workspace, "fr" if is_french(request) else "en")
     segments = list(selectors.segments(workspace))
     rows = list(selectors.demand_rows(workspace))
@@ -105,7 +132,13 @@ def demand_page(request: HttpRequest) -> HttpResponse:
             "table": table,
             "totals": selectors.demand_totals(rows, len(segments)),
             "derive_form": DeriveForm(),
+            "venues_form": shown,
+            "venues_open": venues is not None,
+            "venue_names": sorted(
+                {str(field.value() or "").strip() for _place, field in shown.rows()} - {""}, key=str.casefold
+            ),
         },
+        status=400 if venues is not None else 200,
     )
 
 
