@@ -81,7 +81,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from ctip.web.demo import demo_build
 
     _migrate()
-    result = demo_build(out_dir=Path(args.out))
+    with cli_plan.solver_output_hidden():  # the demo solves its plan: keep HiGHS's banner off the output
+        result = demo_build(out_dir=Path(args.out))
     print(
         f"Demo workspaces ready: {', '.join(result.workspace_slugs)} (all people and figures are fictional)."
     )

@@ -120,7 +120,7 @@ def read_instance(path: Path) -> Instance:
 
 
 @contextlib.contextmanager
-def _solver_output_hidden() -> Iterator[None]:
+def solver_output_hidden() -> Iterator[None]:
     """Send whatever the native solver library writes to standard output (its banner) to /dev/null."""
     sys.stdout.flush()
     try:
@@ -210,7 +210,7 @@ def cmd_plan_solve(args: argparse.Namespace) -> int:
     summary_out = sys.stderr if args.json == "-" else sys.stdout
     line = ProgressLine(sys.stderr, enabled=not args.quiet)
     greedy = None
-    with _solver_output_hidden():
+    with solver_output_hidden():
         if not args.no_greedy:
             line.note("Greedy baseline …")
             greedy = solve_greedy(instance)

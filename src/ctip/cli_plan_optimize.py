@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ctip.cli_plan import ProgressLine
+from ctip.cli_plan import ProgressLine, solver_output_hidden
 
 OPTIMIZE_HELP = (
     "Solve the workspace's capacity development plan: the adopted scenario (or --scenario NAME, created "
@@ -136,14 +136,15 @@ def cmd_plan_optimize(args: argparse.Namespace, workspace: Any) -> int:
         )
     line = ProgressLine(sys.stderr, enabled=not args.quiet)
     try:
-        outcome = services.scenario_solve(
-            scenario,
-            acting_user=None,
-            time_limit=args.time_limit,
-            mip_gap=args.gap,
-            progress=lambda step: line.note(f"{step}…"),
-            solver_progress=line,
-        )
+        with solver_output_hidden():
+            outcome = services.scenario_solve(
+                scenario,
+                acting_user=None,
+                time_limit=args.time_limit,
+                mip_gap=args.gap,
+                progress=lambda step: line.note(f"{step}…"),
+                solver_progress=line,
+            )
     finally:
         line.done()
     plan, greedy = outcome.plan, outcome.greedy

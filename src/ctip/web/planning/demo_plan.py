@@ -5,14 +5,14 @@ scenarios keeps them."""
 
 from __future__ import annotations
 
-from ctip.core.planning.model import Parameters
+from ctip.core.planning.model import Parameters, ReturnStep
 from ctip.web.accounts.models import User, Workspace
 from ctip.web.planning.models import PlanScenario
 from ctip.web.planning.services import scenarios as services
 
 BASELINE = "Baseline plan (fictional)"
 LEAN = "Budget −20 % (fictional)"
-DEMO_TIME_LIMIT = 20.0
+DEMO_TIME_LIMIT = 10.0
 COST_FACTOR = 45.0
 """The default catalogue's costs are in US dollars; the demo workspace counts in Mauritian rupees."""
 BUDGET_PER_YEAR = 6_750_000.0
@@ -21,8 +21,11 @@ BUDGET_PER_YEAR = 6_750_000.0
 
 def demo_parameters() -> Parameters:
     """The demo's constraints: the defaults, except six sessions per location per quarter, at least 1 % of
-    the (large: whole ministries' staff) weighted need covered at each location, and 10 % on Rodrigues."""
+    the weighted need covered at each location and 10 % on Rodrigues, and returns that fall early (the
+    demo's demand counts whole ministries' staff, so the first 2 % of a group trained in a competency is
+    worth most, then 10 %): the plan then spreads over more modules than the broad foundational ones."""
     return Parameters(
+        return_steps=(ReturnStep(0.02, 1.0), ReturnStep(0.1, 0.4), ReturnStep(1.0, 0.1)),
         budget_per_year=(BUDGET_PER_YEAR, BUDGET_PER_YEAR, BUDGET_PER_YEAR),
         sessions_per_location_per_quarter=6,
         location_need_floor=0.01,

@@ -236,7 +236,7 @@ def catalogue_section(d: PlanReportData) -> list[Block]:
             _("Modules of the catalogue"),
             (_("Code"), _("Module"), _("Pillar"), _("Level"), _("Days"), _("Participants"), _("Sessions")),
             rows,
-            column_widths_cm=(1.3, 4.8, 2.3, 2.5, 1.1, 2.2, 1.8),
+            column_widths_cm=(2.1, 4.2, 2.2, 2.3, 1.1, 2.5, 1.6),
         ),
     ]
     notes = []
@@ -297,7 +297,7 @@ def schedule_section(d: PlanReportData) -> list[Block]:
                     )
                     for session in sessions
                 ),
-                column_widths_cm=(1.5, 4.8, 2.3, 2.4, 1.7, 1.7, 1.6),
+                column_widths_cm=(2.0, 4.5, 2.3, 2.2, 1.6, 1.6, 1.8),
                 note=_("Cost in %(currency)s: cost per session + participants × cost per participant.")
                 % {"currency": d.currency},
             ),
