@@ -171,7 +171,7 @@ class CopyForm(forms.Form):
         max_value=Decimal(500),
         decimal_places=1,
         initial=Decimal(-20),
-        help_text=_("−20 makes every year's budget 20 % lower; 0 keeps it."),
+        help_text=_("−20 lowers every year's budget by a fifth; 0 keeps it."),
     )
 
     @property

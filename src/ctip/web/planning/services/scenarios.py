@@ -135,7 +135,7 @@ def scenario_copy(
     if not 0 < budget_factor <= 10:
         raise DomainError(
             ErrorCode.INVALID_VALUE,
-            _("The budget factor must be more than 0 and at most 10 (e.g. 0.8 for a budget 20 % lower)."),
+            _("The budget factor must be more than 0 and at most 10 (e.g. 0.8 for a budget a fifth lower)."),
             problems=[FieldProblem("budget_factor", _("Give a number such as 0.8."))],
         )
     cleaned = _check_name(workspace, name)
