@@ -274,7 +274,8 @@ def test_plan_optimize_solves_and_stores_a_workspace_scenario(demo_folder, tmp_p
     out = tmp_path / "plan.json"
     result = ctip(
         "plan", "optimize", "--workspace", "mauritius", "--scenario", "From the command line",
-        "--budget-per-year", "6750000", "--national-share-year3", "0.6", "--time-limit", "10", "--json", str(out), "--quiet",
+        "--budget-per-year", "6750000", "--sessions-per-location-per-quarter", "6",
+        "--location-need-floor", "0.01", "--national-share-year3", "0.6", "--time-limit", "10", "--json", str(out), "--quiet",
         cwd=folder,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
@@ -287,6 +288,17 @@ def test_plan_optimize_solves_and_stores_a_workspace_scenario(demo_folder, tmp_p
     assert written["plan"]["status"] in {"optimal", "feasible"}
     assert written["plan"]["objective"] >= written["greedy"]["objective"] * 0.99
     assert written["improvement_over_greedy"] is not None
+
+
+def test_plan_optimize_names_the_constraints_that_conflict(demo_folder):
+    folder, _ = demo_folder
+    result = ctip(
+        "plan", "optimize", "--workspace", "mauritius", "--scenario", "Too ambitious",
+        "--budget-per-year", "6750000", "--location-need-floor", "0.5", "--quiet", cwd=folder,
+    )  # fmt: skip
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert "These constraints conflict" in result.stdout
+    assert "minimum share of need covered in each location" in result.stdout
 
 
 def test_plan_optimize_refuses_a_bad_floor_and_changes_nothing(demo_folder):
