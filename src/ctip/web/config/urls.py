@@ -29,6 +29,10 @@ workspace_urls = [
     path("plan/", include("ctip.web.planning.urls")),
     path("plan/", include("ctip.web.planning.urls_scenarios")),
     path("monitoring/", include("ctip.web.monitoring.urls")),
+    path("trainings/", include("ctip.web.trainings.urls")),
+    path("trainings/", include("ctip.web.trainings.urls_kit")),
+    path("trainings/", include("ctip.web.trainings.urls_assessments")),
+    path("trainings/", include("ctip.web.trainings.urls_results")),
 ]
 
 urlpatterns = [
@@ -52,5 +56,6 @@ urlpatterns = [
     path("workspaces/new/", account_views.workspace_create, name="workspace-create"),
     path("w/<slug:workspace>/", include(workspace_urls)),
     path("f/<str:token>/", include("ctip.web.tna.respond_urls")),
+    path("t/<str:token>/", include("ctip.web.trainings.take_urls")),
     path("api/v1/", api.urls),
 ]

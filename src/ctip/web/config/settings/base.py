@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "ctip.web.needs",
     "ctip.web.planning",
     "ctip.web.monitoring",
+    "ctip.web.trainings",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,3 @@
+"""Routes of the trainings app (filled in by its views)."""
+
+urlpatterns: list = []
