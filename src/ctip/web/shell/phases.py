@@ -90,6 +90,12 @@ PHASES: tuple[Phase, ...] = (
             _("Evaluate learning and write the training report"),
             _("Write the capacity development report"),
         ),
+        (
+            PhaseLink("training-list", _("Training events")),
+            PhaseLink("training-item-bank", _("Test item bank")),
+            PhaseLink("training-programme-report", _("Capacity development report")),
+            PhaseLink("training-feeds", _("Indicators fed by the trainings")),
+        ),
     ),
     Phase(
         "action-plan",
