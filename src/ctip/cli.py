@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ctip import cli_analyze, cli_plan, cli_plan_optimize
+from ctip import cli_analyze, cli_evaluate, cli_plan, cli_plan_optimize
 from ctip.core.errors import DomainError
 
 if TYPE_CHECKING:
@@ -534,6 +534,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_analyze.add_parser(tna_commands)
     plan_commands = cli_plan.add_parser(commands)
     cli_plan_optimize.add_optimize_parser(plan_commands, cmd_plan_optimize)
+    cli_evaluate.add_parser(commands)
 
     manage = commands.add_parser(
         "manage", help="run a Django management command (e.g. ctip manage check --deploy)"
@@ -557,7 +558,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         execute_from_command_line(["ctip manage", *args.arguments])
         return 0
     handler: Callable[[argparse.Namespace], int] = args.handler
-    uses_database = getattr(args, "uses_database", True)  # ctip tna analyze works on files only
+    uses_database = getattr(args, "uses_database", True)  # ctip tna analyze, ctip evaluate: files only
     if uses_database:
         _setup_django()
     try:
