@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from benchmarks import kobo_import, needs_analysis, planning
+from benchmarks import kobo_import, needs_analysis, planning, trainings_load
 
 LIBRARIES = ("numpy", "scipy", "pandas", "python-calamine", "openpyxl", "xlsxwriter", "Django")
 
@@ -139,6 +139,7 @@ def render(
     needs: dict[str, Any] | None,
     command: str,
     plans: list[dict[str, Any]] | None = None,
+    loads: list[dict[str, Any]] | None = None,
 ) -> str:
     lines = [
         "# Benchmarks",
@@ -158,10 +159,12 @@ def render(
         lines += render_kobo(report)
     if plans is not None:
         lines += planning.render(plans)
+    if loads is not None:
+        lines += trainings_load.render(loads)
     lines += [
         "Run it again with `make bench` (`--quick` skips the two slow import baselines; `--rows` and `--runs` "
-        "change the size and the number of import runs; `--only kobo`, `--only needs` or `--only planning` "
-        "runs one benchmark).",
+        "change the size and the number of import runs; `--only kobo`, `--only needs`, `--only planning` or "
+        "`--only trainings` runs one benchmark).",
         "",
     ]
     return "\n".join(lines)
@@ -367,10 +370,10 @@ PLANNING_HEADING = "## Capacity plan optimizer"
 RUN_AGAIN = "Run it again with `make bench`"
 
 
-def splice_section(text: str, section: str) -> str:
-    """``text`` (a report) with its optimizer section replaced by ``section`` (or added before the closing
-    paragraph); the other sections stay as they are."""
-    start = text.find(PLANNING_HEADING)
+def splice_section(text: str, section: str, heading: str = PLANNING_HEADING) -> str:
+    """``text`` (a report) with its section that starts with ``heading`` replaced by ``section`` (or added
+    before the closing paragraph); the other sections stay as they are."""
+    start = text.find(heading)
     if start >= 0:
         following = [
             index for index in (text.find("\n## ", start + 1), text.find(RUN_AGAIN, start)) if index >= 0
@@ -398,7 +401,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--respondents", type=int, default=needs_analysis.RESPONDENTS, help="respondents of the gap analysis"
     )
-    parser.add_argument("--only", choices=["kobo", "needs", "planning"], help="run one benchmark only")
+    parser.add_argument(
+        "--only", choices=["kobo", "needs", "planning", "trainings"], help="run one benchmark only"
+    )
     arguments = parser.parse_args(argv)
     info = machine()
     command = "python -m benchmarks.run " + " ".join(argv if argv is not None else sys.argv[1:])
@@ -410,12 +415,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         print(f"Wrote {arguments.out}", file=sys.stderr)
         return 0
+    if arguments.only == "trainings" and arguments.out.exists():
+        section = "\n".join(trainings_load.render(trainings_load.run_all()))
+        arguments.out.write_text(
+            splice_section(arguments.out.read_text(encoding="utf-8"), section, trainings_load.HEADING),
+            encoding="utf-8",
+        )
+        print(f"Wrote {arguments.out}", file=sys.stderr)
+        return 0
     needs = (
-        None if arguments.only in ("kobo", "planning") else needs_benchmark(respondents=arguments.respondents)
+        None
+        if arguments.only in ("kobo", "planning", "trainings")
+        else needs_benchmark(respondents=arguments.respondents)
     )
     plans = None
     if arguments.only in (None, "planning"):
         plans = [planning.measure(preset) for preset in planning.GOALS]
+    loads = None
+    if arguments.only in (None, "trainings"):
+        loads = trainings_load.run_all()
     report = None
     if arguments.only is None or arguments.only == "kobo":
         with tempfile.TemporaryDirectory(prefix="ctip-bench-") as directory:
@@ -425,7 +443,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 repeats=arguments.runs,
                 slow_baselines=not arguments.quick,
             )
-    arguments.out.write_text(render(info, report, needs, command.strip(), plans), encoding="utf-8")
+    arguments.out.write_text(render(info, report, needs, command.strip(), plans, loads), encoding="utf-8")
     print(f"Wrote {arguments.out}", file=sys.stderr)
     return 0
 

@@ -109,6 +109,8 @@ from ctip.web.planning.api_scenarios import router as plan_scenarios_router  # n
 from ctip.web.qualitative.api import router as qualitative_router  # noqa: E402
 from ctip.web.stakeholders.api import router as stakeholders_router  # noqa: E402
 from ctip.web.tna.api import router as tna_router  # noqa: E402
+from ctip.web.trainings.api_events import router as training_events_router  # noqa: E402
+from ctip.web.trainings.api_results import router as training_results_router  # noqa: E402
 
 api.add_router("", accounts_router)
 api.add_router("", stakeholders_router)
@@ -121,3 +123,5 @@ api.add_router("", needs_router)
 api.add_router("", planning_router)
 api.add_router("", plan_scenarios_router)
 api.add_router("", monitoring_router)
+api.add_router("", training_events_router)
+api.add_router("", training_results_router)

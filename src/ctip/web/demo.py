@@ -100,6 +100,7 @@ def _demo_programme(workspace: Workspace, admin: User) -> None:
     from ctip.web.qualitative.demo import demo_qualitative
     from ctip.web.stakeholders.demo import demo_stakeholders
     from ctip.web.tna.demo import demo_tna
+    from ctip.web.trainings.demo import demo_trainings
 
     demo_stakeholders(workspace=workspace, acting_user=admin)
     demo_tna(workspace=workspace, acting_user=admin)
@@ -109,6 +110,7 @@ def _demo_programme(workspace: Workspace, admin: User) -> None:
     demo_qualitative(workspace=workspace, acting_user=admin)
     demo_plan(workspace=workspace, acting_user=admin)
     seed_monitoring(workspace, admin)
+    demo_trainings(workspace=workspace, acting_user=admin)
 
 
 def demo_build(*, out_dir: Path) -> DemoResult:
@@ -132,6 +134,7 @@ def demo_build(*, out_dir: Path) -> DemoResult:
     manifest.extend(_tna_documents(workspaces[0], out_dir))
     manifest.extend(_needs_documents(workspaces[0], out_dir))
     manifest.extend(_plan_documents(workspaces[0], out_dir))
+    manifest.extend(_training_documents(workspaces[0], out_dir))
     for workspace in workspaces:
         manifest.extend(_workspace_documents(workspace, admin, out_dir))
     manifest.append(_openapi_document(out_dir))
@@ -144,6 +147,12 @@ def demo_build(*, out_dir: Path) -> DemoResult:
         manifest_path=manifest_path,
         manifest=manifest,
     )
+
+
+def _training_documents(workspace: Workspace, out_dir: Path) -> list[dict[str, str]]:
+    from ctip.web.trainings.demo import demo_training_documents
+
+    return demo_training_documents(workspace, out_dir)
 
 
 def _entry(kind: str, path: Path, out_dir: Path, title: str) -> dict[str, str]:

@@ -49,6 +49,16 @@ PUBLIC_OR_PERSONAL_ROUTES = {
     "f/<str:token>/<str:code>/saved/",
     "f/<str:token>/<str:code>/review/",
     "f/<str:token>/<str:code>/done/",
+    # The participants' test link of a training: the link's random token opens one event's tests and surveys
+    # and nothing else; a participant code finds only that event's participants, and the pages show a
+    # participant their own progress only, never a score or the key (tests/web/trainings/test_taking.py).
+    "t/<str:token>/",
+    "t/<str:token>/<uuid:participant>/",
+    "t/<str:token>/<uuid:participant>/continue/",
+    "t/<str:token>/<uuid:participant>/survey/<str:kind>/",
+    "t/<str:token>/<uuid:participant>/<str:phase>/review/",
+    "t/<str:token>/<uuid:participant>/<str:phase>/done/",
+    "t/<str:token>/<uuid:participant>/<str:phase>/<int:number>/",
 }
 
 PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")

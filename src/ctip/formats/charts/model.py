@@ -189,4 +189,40 @@ class HeatMapChart:
                 raise ValueError(f"Row {label!r} has {len(row)} values for {len(self.columns)} columns.")
 
 
-Chart = BarChart | ScatterChart | NetworkChart | GanttChart | HeatMapChart
+@dataclass(frozen=True)
+class PrePostRow:
+    """One participant (or group) of a :class:`PrePostChart`: the score before and after; ``math.nan``
+    where that test was not taken."""
+
+    label: str
+    pre: float
+    post: float
+
+
+@dataclass(frozen=True)
+class PrePostChart:
+    """Scores before and after a training, one row each (a "dumbbell" chart): an open circle for the
+    pre-test, a filled diamond for the post-test, joined by a line that is blue for a gain and vermilion
+    for a loss, so the change reads without colour too (the marker shapes say which is which). An optional
+    reference line marks the pass mark."""
+
+    title: str
+    rows: tuple[PrePostRow, ...]
+    pre_label: str = "Pre-test"
+    post_label: str = "Post-test"
+    value_label: str = ""
+    """The name of the value axis, with its unit (e.g. "Score (%)")."""
+    maximum: float = 100.0
+    reference: float | None = None
+    reference_label: str = ""
+    gain_label: str = "Score rose"
+    loss_label: str = "Score fell"
+
+    def __post_init__(self) -> None:
+        for row in self.rows:
+            for value in (row.pre, row.post):
+                if not math.isnan(value) and not (0 <= value <= self.maximum):
+                    raise ValueError(f"Row {row.label!r} has a score of {value} outside 0–{self.maximum}.")
+
+
+Chart = BarChart | ScatterChart | NetworkChart | GanttChart | HeatMapChart | PrePostChart

@@ -33,6 +33,7 @@ workspace_urls = [
     path("trainings/", include("ctip.web.trainings.urls_kit")),
     path("trainings/", include("ctip.web.trainings.urls_assessments")),
     path("trainings/", include("ctip.web.trainings.urls_results")),
+    path("trainings/", include("ctip.web.trainings.urls_imports")),
 ]
 
 urlpatterns = [
