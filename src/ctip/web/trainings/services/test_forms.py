@@ -219,13 +219,18 @@ def forms_build(
     built: dict[str, AssessmentForm] = {}
     with transaction.atomic():
         TrainingEvent.objects.select_for_update().filter(pk=event.pk).first()
+        # Locked without an aggregate: PostgreSQL refuses FOR UPDATE with GROUP BY.
         existing = {
             form.phase: form
-            for form in AssessmentForm.objects.select_for_update()
-            .filter(event=event, phase__in=wanted)
-            .annotate(attempt_count=Count("attempts"))
+            for form in AssessmentForm.objects.select_for_update().filter(event=event, phase__in=wanted)
         }
-        taken = [form for form in existing.values() if form.attempt_count]
+        attempt_counts = dict(
+            Attempt.objects.filter(form__in=existing.values())
+            .values("form_id")
+            .annotate(n=Count("id"))
+            .values_list("form_id", "n")
+        )
+        taken = [form for form in existing.values() if attempt_counts.get(form.pk)]
         if taken:
             raise DomainError(
                 ErrorCode.CONFLICT,
@@ -237,7 +242,7 @@ def forms_build(
                     FieldProblem(
                         form.phase,
                         _("%(count)s participant(s) have answers in this test."),
-                        {"count": form.attempt_count},
+                        {"count": attempt_counts[form.pk]},
                     )
                     for form in taken
                 ],
