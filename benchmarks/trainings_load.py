@@ -1,6 +1,7 @@
 """Load test of the participants' test link: 100 participants answer the post-test at the same moment.
 
-A real server (gunicorn, ``gthread`` workers, on 127.0.0.1 only) serves a fresh database (the embedded
+A real server (gunicorn, ``gthread`` workers, on 127.0.0.1 only, database connections kept open
+as the production settings do) serves a fresh database (the embedded
 SQLite file by default; PostgreSQL too when one answers on 127.0.0.1:5432). A fictional training with 100
 registered participants and an open 10-item post-test is seeded through the app's own services. Each
 virtual phone is a thread with its own connection and cookies: it opens the link, enters its code, and then
@@ -58,6 +59,8 @@ def _environment(database_url: str) -> dict[str, str]:
             "CTIP_DEBUG": "false",
             "CTIP_SECRET_KEY": "benchmark-only-secret-key-0123456789abcdefghijklmnopqrstuvwxyz-0123",
             "CTIP_ALLOWED_HOSTS": "127.0.0.1",
+            # Persistent connections, as the production settings keep them (CTIP_DB_CONN_MAX_AGE, 60 s).
+            "CTIP_DB_CONN_MAX_AGE": "60",
         }
     )
     return env

@@ -9,7 +9,7 @@ from typing import Any
 
 def seed(*, participants: int, items: int) -> dict[str, Any]:
     """A workspace, a 1-day training with ``participants`` registered participants and an open post-test
-    of ``items`` items (the first ones of the screening module's bank). Returns the link's token, the
+    of ``items`` items (the first ones of two modules' bank: 12 items in use). Returns the link's token, the
     participant codes and, for each item in order, a key to answer with."""
     from ctip.core.workspace_profile import WorkspaceProfile
     from ctip.web.accounts.services import workspace_create
@@ -37,14 +37,16 @@ def seed(*, participants: int, items: int) -> dict[str, Any]:
     )
     planning.catalogue_ensure(workspace=workspace, acting_user=None)
     bank_ensure(workspace, None)
-    module = TrainingModule.objects.get(workspace=workspace, code="SCR")
+    modules = list(
+        TrainingModule.objects.filter(workspace=workspace, code__in=("SCR", "FND_PROT")).order_by("code")
+    )
     event = events.event_create(
         workspace=workspace,
         values={
             "code": "",
             "title": "Load test training (fictional)",
             "start_date": dt.date(2026, 3, 2),
-            "end_date": dt.date(2026, 3, 3),
+            "end_date": dt.date(2026, 3, 5),
             "venue": "",
             "location": "Mauritius",
             "audience": "",
@@ -56,7 +58,7 @@ def seed(*, participants: int, items: int) -> dict[str, Any]:
             "recommendations": "",
             "trainers": [],
         },
-        modules=[module],
+        modules=modules,
         acting_user=None,
     )
     codes = []

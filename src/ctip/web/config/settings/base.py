@@ -93,6 +93,7 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'ctip.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CTIP_DB_CONN_MAX_AGE", default=0)
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # The embedded database serves many writers at once (a room of participants answering a test on their
     # phones): writers take the lock when their transaction begins and wait up to 20 s for it instead of
