@@ -262,3 +262,22 @@ def test_the_api_gives_the_same_numbers(workspace, admin_user):
     summary = api_results.programme_get(request, workspace.slug)
     assert summary["events_held"] == 1 and summary["plan"][0]["held"] == 1
     assert Participant.objects.filter(event=event).count() == 7
+
+
+def test_weekends_inside_the_dates_are_not_training_days(workspace):
+    """A Friday-to-Monday training has two training days (as on the attendance page and the certificates):
+    a participant present on both was present every day."""
+    import datetime as dt
+
+    from tests.web.trainings.factories import attendance_mark, event_make, participant_make
+
+    friday = dt.date(2026, 3, 6)
+    event = event_make(
+        workspace, modules=("FND_PREV",), start_date=friday, end_date=friday + dt.timedelta(days=3)
+    )
+    person = participant_make(event)
+    attendance_mark(event)
+    r = event_results(event)
+    assert [day.day for day in r.attendance.days] == [friday, friday + dt.timedelta(days=3)]
+    assert r.attendance.all_days["total"] == 1 and r.attendance.rate == pytest.approx(1.0)
+    assert next(row for row in r.participants if row.code == person.code).days_present == 2

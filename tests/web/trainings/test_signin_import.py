@@ -285,3 +285,21 @@ def test_the_template_download(admin_client, workspace, event):
     assert response.status_code == 200
     assert response["Content-Disposition"] == f'attachment; filename="sign-in-sheet-{event.code}.xlsx"'
     assert "fonction" in _header(response.content)
+
+
+def test_a_participant_or_id_column_is_never_taken_for_the_code(event):
+    """A sheet's "Participant" or "ID" column may hold names or identity numbers: neither is read as the
+    pseudonymous code (codes are made instead), and neither reaches the database or the audit log."""
+    rows = [
+        ["Participant", "ID", "Sex", "Role"],
+        ["John Smith", "A1234567", "M", "Police officer"],
+        ["Jane Doe", "B7654321", "F", "Social worker"],
+    ]
+    services.signin_apply(event=event, data=_csv(rows), filename="sign-in.csv", acting_user=None)
+    assert sorted(Participant.objects.values_list("code", "sex")) == [("P001", "male"), ("P002", "female")]
+    stored = " ".join(
+        [str(row.changes) for row in AuditEntry.objects.all()]
+        + [str(values) for values in Participant.objects.values()]
+    )
+    for personal in ("JOHNSMITH", "John", "A1234567", "Jane", "B7654321"):
+        assert personal not in stored

@@ -22,4 +22,5 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         "can_edit_workspace": may(membership, Permission.EDIT_WORKSPACE),
         "can_view_audit": may(membership, Permission.VIEW_AUDIT_LOG),
         "can_backup": may(membership, Permission.BACKUP_WORKSPACE),
+        "can_run_trainings_nav": may(membership, Permission.RUN_TRAININGS),
     }

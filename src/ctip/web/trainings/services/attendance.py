@@ -302,7 +302,7 @@ def attendance_save(
                 after=after,
             )
     if changed and event.status in (EventStatus.DELIVERED, EventStatus.REPORTED):
-        indicators_refresh(workspace)
+        indicators_refresh(workspace, acting_user)
     return changed
 
 

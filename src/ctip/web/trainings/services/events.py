@@ -485,6 +485,8 @@ def event_update(
             before=before,
             after=after,
         )
+    if current.status in (EventStatus.DELIVERED, EventStatus.REPORTED):
+        indicators_refresh(workspace, acting_user)  # the pass mark, the location or the dates count
     return current
 
 
@@ -540,7 +542,7 @@ def event_status_set(*, event: TrainingEvent, status: str, acting_user: User | N
             before=before,
             after=record_values(current, ["status"]),
         )
-    indicators_refresh(workspace)
+    indicators_refresh(workspace, acting_user)
     return current
 
 
@@ -569,10 +571,10 @@ def event_delete(*, event: TrainingEvent, acting_user: User | None) -> None:
             before=_audited(current, event_modules(current)),
         )
         current.delete()
-    indicators_refresh(workspace)
+    indicators_refresh(workspace, acting_user)
 
 
-def indicators_refresh(workspace: Workspace) -> int:
+def indicators_refresh(workspace: Workspace, acting_user: User | None = None) -> int:
     """Recompute the M&E actuals the training data feed (0 while that part of the app is not installed)."""
     try:
         from ctip.web.trainings.services.feeds import feeds_recompute
@@ -580,7 +582,7 @@ def indicators_refresh(workspace: Workspace) -> int:
         if error.name == "ctip.web.trainings.services.feeds":
             return 0
         raise
-    return int(feeds_recompute(workspace))
+    return int(feeds_recompute(workspace, acting_user=acting_user))
 
 
 __all__ = [

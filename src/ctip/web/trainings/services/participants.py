@@ -292,6 +292,8 @@ def participant_update(
             before=before,
             after=after,
         )
+    if event.status in (EventStatus.DELIVERED, EventStatus.REPORTED):
+        indicators_refresh(workspace, acting_user)  # a participant's sex or location counts
     return current
 
 
@@ -337,7 +339,7 @@ def participant_delete(*, participant: Participant, acting_user: User | None) ->
         )
         current.delete()
     if event.status in (EventStatus.DELIVERED, EventStatus.REPORTED):
-        indicators_refresh(workspace)
+        indicators_refresh(workspace, acting_user)
 
 
 __all__ = [

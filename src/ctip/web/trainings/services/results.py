@@ -35,6 +35,7 @@ from ctip.web.trainings.models import (
     SurveyResponse,
     TrainingEvent,
 )
+from ctip.web.trainings.services.event_plan import event_days
 
 __all__ = ["EventResults", "ParticipantResult", "event_results"]
 
@@ -188,12 +189,6 @@ def organisation_label(participant: Participant) -> str:
     if participant.organisation is not None:
         return participant.organisation.acronym or participant.organisation.name
     return participant.organisation_name.strip()
-
-
-def event_days(event: TrainingEvent) -> list[dt.date]:
-    return [
-        event.start_date + dt.timedelta(days=n) for n in range((event.end_date - event.start_date).days + 1)
-    ]
 
 
 def form_key(form: AssessmentForm | None) -> dict[str, list[str]]:

@@ -486,7 +486,7 @@ def signin_apply(
                 },
             )
     if result.has_changes and event.status in (EventStatus.DELIVERED, EventStatus.REPORTED):
-        indicators_refresh(workspace)
+        indicators_refresh(workspace, acting_user)
     return SigninImport(
         filename=result.filename,
         rows=result.rows,

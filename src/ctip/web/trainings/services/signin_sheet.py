@@ -37,10 +37,9 @@ COLUMN_ALIASES: Mapping[str, tuple[str, ...]] = {
         "participantcode",
         "codeparticipant",
         "codeduparticipant",
-        "participant",
-        "participantid",
-        "id",
     ),
+    # Never "participant", "name" or "id": such a column may hold names or identity numbers, which are not
+    # stored; an unknown column is left out of the import.
     "sex": ("sex", "sexe", "gender", "genre"),
     "age_band": ("ageband", "agegroup", "agerange", "tranchedage", "classedage", "groupedage"),
     "age": ("age", "ageyears", "ageans"),

@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ctip.core.errors import DomainError, ErrorCode, FieldProblem, _
-from ctip.core.training.model import Channel, ItemKind, Phase, SurveyKind
+from ctip.core.training.model import Channel, EventStatus, ItemKind, Phase, SurveyKind
 from ctip.core.training.surveys import clean_answers
 from ctip.web.trainings.models import (
     Answer,
@@ -221,7 +221,18 @@ def attempt_submit(attempt: Attempt) -> bool:
     done = Attempt.objects.filter(pk=attempt.pk, submitted_at__isnull=True).update(submitted_at=now)
     if done:
         attempt.submitted_at = now
+        _refresh_if_counted(attempt.form.event)
     return bool(done)
+
+
+def _refresh_if_counted(event: TrainingEvent) -> None:
+    """Recompute the indicators the training data feed when this event already counts in them (delivered or
+    reported): a late post-test or a follow-up answer changes the rates. While a training runs (the usual
+    case for a room of phones) it does not count yet, and nothing is recomputed."""
+    if event.status in (EventStatus.DELIVERED.value, EventStatus.REPORTED.value):
+        from ctip.web.trainings.services.feeds import feeds_recompute
+
+        feeds_recompute(event.workspace)
 
 
 # --- Surveys -------------------------------------------------------------------------------------------
@@ -252,7 +263,7 @@ def survey_save(
     answers = clean_answers(SurveyKind(kind), raw)
     try:
         with transaction.atomic():
-            return SurveyResponse.objects.create(
+            response = SurveyResponse.objects.create(
                 workspace_id=participant.workspace_id,
                 event_id=participant.event_id,
                 participant=participant,
@@ -266,3 +277,5 @@ def survey_save(
             ErrorCode.ALREADY_EXISTS,
             _("Your answers to this survey were already received; thank you."),
         ) from error
+    _refresh_if_counted(participant.event)
+    return response
