@@ -290,7 +290,7 @@ def learning_tables(prepost: Mapping[str, Any], caption_scores: str, caption_tes
                 (row.label, row.n, row.pre, row.post, row.change, row.hake, row.individual, row.marx)
                 for row in rows
             ),
-            column_widths_cm=(3.0, 1.0, 1.7, 1.7, 1.8, 2.4, 2.5, 1.6),
+            column_widths_cm=(2.9, 0.9, 1.5, 1.6, 1.6, 2.2, 2.4, 2.6),
             align_right=(False, True, True, True, True, True, True, True),
             note=_(
                 "Scores in per cent of the items. n<5: a group of fewer than five participants, not shown."
