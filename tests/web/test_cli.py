@@ -46,6 +46,16 @@ def test_demo_writes_the_manifest_and_every_listed_file(demo_folder):
         assert (folder / "out" / entry["path"]).stat().st_size > 0, entry
     assert "Sign in as 'demo'" in result.stdout
     assert "fictional" in result.stdout
+    # Issue 7: three delivered trainings (one on Rodrigues) with their kits and reports, and the capacity
+    # development report over the programme.
+    kinds = [entry["kind"] for entry in manifest]
+    for kind in ("training-concept-note", "training-agenda", "training-manual", "training-slides"):
+        assert kinds.count(kind) >= 3, kind
+    reports = [entry for entry in manifest if entry["kind"] == "training-report"]
+    assert len({entry["title"].split(",", 1)[1] for entry in reports}) == 3
+    assert any("(Rodrigues)" in entry["title"] for entry in reports)
+    assert kinds.count("capacity-development-report") == kinds.count("capacity-development-deck") == 2
+    assert kinds.count("training-survey-xlsform") == 2
 
 
 def test_demo_runs_again_without_duplicating(demo_folder):
