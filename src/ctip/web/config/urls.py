@@ -34,6 +34,11 @@ workspace_urls = [
     path("trainings/", include("ctip.web.trainings.urls_assessments")),
     path("trainings/", include("ctip.web.trainings.urls_results")),
     path("trainings/", include("ctip.web.trainings.urls_imports")),
+    path("nap/", include("ctip.web.nap.urls_outline")),
+    path("nap/", include("ctip.web.nap.urls_budget")),
+    path("nap/", include("ctip.web.nap.urls_import")),
+    path("nap/", include("ctip.web.nap.urls_coordination")),
+    path("nap/", include("ctip.web.nap.urls_documents")),
 ]
 
 urlpatterns = [

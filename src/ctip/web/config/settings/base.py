@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "ctip.web.planning",
     "ctip.web.monitoring",
     "ctip.web.trainings",
+    "ctip.web.nap",
 ]
 
 MIDDLEWARE = [

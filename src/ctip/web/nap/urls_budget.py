@@ -1,0 +1,3 @@
+"""Routes of the National Action Plan app (filled in by its views)."""
+
+urlpatterns: list = []
