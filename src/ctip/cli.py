@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ctip import cli_analyze, cli_evaluate, cli_plan, cli_plan_optimize
+from ctip import cli_analyze, cli_evaluate, cli_nap_export, cli_nap_import, cli_plan, cli_plan_optimize
 from ctip.core.errors import DomainError
 
 if TYPE_CHECKING:
@@ -535,6 +535,8 @@ def build_parser() -> argparse.ArgumentParser:
     plan_commands = cli_plan.add_parser(commands)
     cli_plan_optimize.add_optimize_parser(plan_commands, cmd_plan_optimize)
     cli_evaluate.add_parser(commands)
+    nap_actions = cli_nap_export.add_parser(commands)
+    cli_nap_import.add_import_parser(nap_actions)
 
     manage = commands.add_parser(
         "manage", help="run a Django management command (e.g. ctip manage check --deploy)"

@@ -103,6 +103,7 @@ from ctip.web.desk_review.api import router as desk_review_router  # noqa: E402
 from ctip.web.inception.api import router as inception_router  # noqa: E402
 from ctip.web.meetings.api import router as meetings_router  # noqa: E402
 from ctip.web.monitoring.api import router as monitoring_router  # noqa: E402
+from ctip.web.nap.api import router as nap_router  # noqa: E402
 from ctip.web.needs.api import router as needs_router  # noqa: E402
 from ctip.web.planning.api import router as planning_router  # noqa: E402
 from ctip.web.planning.api_scenarios import router as plan_scenarios_router  # noqa: E402
@@ -125,3 +126,4 @@ api.add_router("", plan_scenarios_router)
 api.add_router("", monitoring_router)
 api.add_router("", training_events_router)
 api.add_router("", training_results_router)
+api.add_router("", nap_router)

@@ -128,6 +128,7 @@ def demo_build(*, out_dir: Path) -> DemoResult:
                         workspace=workspace, user=people[username], role=role, acting_user=admin
                     )
         _demo_programme(workspaces[0], admin)
+        _demo_action_plan(workspaces[1], admin)
     out_dir.mkdir(parents=True, exist_ok=True)
     manifest: list[dict[str, str]] = []
     manifest.extend(_inception_documents(workspaces[0], out_dir))
@@ -135,6 +136,7 @@ def demo_build(*, out_dir: Path) -> DemoResult:
     manifest.extend(_needs_documents(workspaces[0], out_dir))
     manifest.extend(_plan_documents(workspaces[0], out_dir))
     manifest.extend(_training_documents(workspaces[0], out_dir))
+    manifest.extend(_nap_documents(workspaces[1], out_dir))
     for workspace in workspaces:
         manifest.extend(_workspace_documents(workspace, admin, out_dir))
     manifest.append(_openapi_document(out_dir))
@@ -147,6 +149,18 @@ def demo_build(*, out_dir: Path) -> DemoResult:
         manifest_path=manifest_path,
         manifest=manifest,
     )
+
+
+def _demo_action_plan(workspace: Workspace, admin: User) -> None:
+    from ctip.web.nap.demo import demo_nap
+
+    demo_nap(workspace=workspace, acting_user=admin)
+
+
+def _nap_documents(workspace: Workspace, out_dir: Path) -> list[dict[str, str]]:
+    from ctip.web.nap.demo import demo_nap_documents
+
+    return demo_nap_documents(workspace, out_dir)
 
 
 def _training_documents(workspace: Workspace, out_dir: Path) -> list[dict[str, str]]:

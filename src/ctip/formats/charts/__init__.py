@@ -1,7 +1,7 @@
 """Charts: one definition, drawn as SVG for web pages and as PNG for Word and PowerPoint files.
 
 A chart is a frozen dataclass (:class:`BarChart`, :class:`ScatterChart`, :class:`NetworkChart`,
-:class:`GanttChart`, :class:`HeatMapChart`, :class:`PrePostChart`). :func:`render_svg` and :func:`render_png` look its type up in a small registry and
+:class:`GanttChart`, :class:`HeatMapChart`, :class:`PrePostChart`, :class:`OrgChart`). :func:`render_svg` and :func:`render_png` look its type up in a small registry and
 draw it with matplotlib on a :class:`matplotlib.figure.Figure` of its own, never through ``pyplot`` and its
 global list of figures. matplotlib's settings (``rcParams``) and its font cache are still process-wide, so
 drawing happens under a lock: a Django worker may render charts from several threads at once.
@@ -64,6 +64,8 @@ from ctip.formats.charts.model import (
     HeatMapChart,
     NetworkChart,
     Node,
+    OrgBox,
+    OrgChart,
     Point,
     PrePostChart,
     PrePostRow,
@@ -75,6 +77,11 @@ from ctip.formats.charts.network import (
     network_height,
     network_is_empty,
     network_layout,
+)
+from ctip.formats.charts.orgchart import (
+    draw_orgchart,
+    orgchart_height,
+    orgchart_is_empty,
 )
 from ctip.formats.charts.prepost import (
     draw_prepost,
@@ -170,6 +177,7 @@ _DRAWERS: dict[type[Any], _Drawer] = {
     GanttChart: _Drawer(gantt_height, draw_gantt, gantt_is_empty),
     HeatMapChart: _Drawer(heat_map_height, draw_heat_map, heat_map_is_empty),
     PrePostChart: _Drawer(prepost_height, draw_prepost, prepost_is_empty),
+    OrgChart: _Drawer(orgchart_height, draw_orgchart, orgchart_is_empty),
 }
 """Chart type → how to size and draw it. A new kind of chart is a dataclass, three functions and a line here."""
 
@@ -191,6 +199,8 @@ __all__ = [
     "HeatMapChart",
     "NetworkChart",
     "Node",
+    "OrgBox",
+    "OrgChart",
     "Point",
     "PrePostChart",
     "PrePostRow",

@@ -225,4 +225,42 @@ class PrePostChart:
                     raise ValueError(f"Row {row.label!r} has a score of {value} outside 0–{self.maximum}.")
 
 
-Chart = BarChart | ScatterChart | NetworkChart | GanttChart | HeatMapChart | PrePostChart
+@dataclass(frozen=True)
+class OrgBox:
+    """A box of an :class:`OrgChart`: ``parent`` is the id of the box it reports to (``""``: none);
+    ``detail`` a second, smaller line (e.g. the chair); boxes of the same ``group`` share a fill colour,
+    which only repeats what ``detail`` or the label says (never the only carrier of meaning)."""
+
+    id: str
+    label: str
+    parent: str = ""
+    detail: str = ""
+    group: str = ""
+
+
+@dataclass(frozen=True)
+class OrgChart:
+    """Boxes and arrows: who reports to whom, drawn top-down by level (the bodies reporting to nobody
+    at the top), each box under the box it reports to. Arrows point up, from a box to its parent."""
+
+    title: str
+    boxes: tuple[OrgBox, ...]
+
+    def __post_init__(self) -> None:
+        ids = [box.id for box in self.boxes]
+        if len(set(ids)) != len(ids):
+            raise ValueError("Box ids must be unique.")
+        parents = {box.id: box.parent for box in self.boxes}
+        for box in self.boxes:
+            if box.parent and box.parent not in parents:
+                raise ValueError(f"Box {box.id!r} reports to {box.parent!r}, which does not exist.")
+            seen = {box.id}
+            current = box.parent
+            while current:
+                if current in seen:
+                    raise ValueError(f"Box {box.id!r} is in a reporting loop.")
+                seen.add(current)
+                current = parents[current]
+
+
+Chart = BarChart | ScatterChart | NetworkChart | GanttChart | HeatMapChart | PrePostChart | OrgChart

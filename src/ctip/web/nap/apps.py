@@ -10,3 +10,11 @@ class NapConfig(AppConfig):
     name = "ctip.web.nap"
     label = "nap"
     verbose_name = _("National Action Plan")
+
+    def ready(self) -> None:
+        from ctip.web.nap import backup
+        from ctip.web.workspace_backup import BackupSection, backup_section_register
+
+        backup_section_register(
+            backup.SECTION, BackupSection(export=backup.section_export, restore=backup.section_import)
+        )

@@ -1,3 +1,7 @@
-"""Routes of the National Action Plan app (filled in by its views)."""
+"""Routes of the NAP import wizard (an existing draft's implementation matrix → a plan)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from ctip.web.nap.views import imports
+
+urlpatterns = [path("import/", imports.nap_import, name="nap-import")]

@@ -109,6 +109,10 @@ PHASES: tuple[Phase, ...] = (
             _("Cost the activities with gender markers"),
             _("Review with the Technical Committee and validate"),
         ),
+        (
+            PhaseLink("nap-home", _("National Action Plan")),
+            PhaseLink("nap-import", _("Import an implementation matrix")),
+        ),
     ),
     Phase(
         "monitoring",
