@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from benchmarks import kobo_import, needs_analysis, planning, trainings_load
+from benchmarks import kobo_import, nap_documents, needs_analysis, planning, trainings_load
 
 LIBRARIES = ("numpy", "scipy", "pandas", "python-calamine", "openpyxl", "xlsxwriter", "Django")
 
@@ -140,6 +140,7 @@ def render(
     command: str,
     plans: list[dict[str, Any]] | None = None,
     loads: list[dict[str, Any]] | None = None,
+    nap: dict[str, Any] | None = None,
 ) -> str:
     lines = [
         "# Benchmarks",
@@ -161,10 +162,12 @@ def render(
         lines += planning.render(plans)
     if loads is not None:
         lines += trainings_load.render(loads)
+    if nap is not None:
+        lines += nap_documents.render(nap)
     lines += [
         "Run it again with `make bench` (`--quick` skips the two slow import baselines; `--rows` and `--runs` "
-        "change the size and the number of import runs; `--only kobo`, `--only needs`, `--only planning` or "
-        "`--only trainings` runs one benchmark).",
+        "change the size and the number of import runs; `--only kobo`, `--only needs`, `--only planning`, `--only trainings` "
+        "or `--only nap` runs one benchmark).",
         "",
     ]
     return "\n".join(lines)
@@ -402,7 +405,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--respondents", type=int, default=needs_analysis.RESPONDENTS, help="respondents of the gap analysis"
     )
     parser.add_argument(
-        "--only", choices=["kobo", "needs", "planning", "trainings"], help="run one benchmark only"
+        "--only", choices=["kobo", "needs", "planning", "trainings", "nap"], help="run one benchmark only"
     )
     arguments = parser.parse_args(argv)
     info = machine()
@@ -412,6 +415,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         section = "\n".join(planning.render([planning.measure(preset) for preset in planning.GOALS]))
         arguments.out.write_text(
             splice_section(arguments.out.read_text(encoding="utf-8"), section), encoding="utf-8"
+        )
+        print(f"Wrote {arguments.out}", file=sys.stderr)
+        return 0
+    if arguments.only == "nap" and arguments.out.exists():
+        section = "\n".join(nap_documents.render(nap_documents.run()))
+        arguments.out.write_text(
+            splice_section(arguments.out.read_text(encoding="utf-8"), section, nap_documents.HEADING),
+            encoding="utf-8",
         )
         print(f"Wrote {arguments.out}", file=sys.stderr)
         return 0
@@ -434,6 +445,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     loads = None
     if arguments.only in (None, "trainings"):
         loads = trainings_load.run_all()
+    nap = nap_documents.run() if arguments.only in (None, "nap") else None
     report = None
     if arguments.only is None or arguments.only == "kobo":
         with tempfile.TemporaryDirectory(prefix="ctip-bench-") as directory:
@@ -443,7 +455,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 repeats=arguments.runs,
                 slow_baselines=not arguments.quick,
             )
-    arguments.out.write_text(render(info, report, needs, command.strip(), plans, loads), encoding="utf-8")
+    arguments.out.write_text(
+        render(info, report, needs, command.strip(), plans, loads, nap), encoding="utf-8"
+    )
     print(f"Wrote {arguments.out}", file=sys.stderr)
     return 0
 

@@ -56,6 +56,10 @@ def test_demo_writes_the_manifest_and_every_listed_file(demo_folder):
     assert any("(Rodrigues)" in entry["title"] for entry in reports)
     assert kinds.count("capacity-development-report") == kinds.count("capacity-development-deck") == 2
     assert kinds.count("training-survey-xlsform") == 2
+    # Issue 8: the Rwanda workspace's draft NAP, imported from a generated matrix, and its documents.
+    assert kinds.count("nap") == kinds.count("nap-deck") == 2
+    assert {"nap-draft-matrix", "nap-budget-workbook"} <= set(kinds)
+    assert all(entry["path"].startswith("rwanda/") for entry in manifest if entry["kind"].startswith("nap"))
 
 
 def test_demo_runs_again_without_duplicating(demo_folder):
