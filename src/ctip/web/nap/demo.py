@@ -2,7 +2,8 @@
 the agencies a Rwandan plan involves (MINIJUST, RIB, NPPA, RNP, DGIE, MIGEPROF, the Isange One Stop Centres)
 and a draft NAP imported, through the same import as users', from a generated implementation matrix
 (:mod:`ctip.core.nap.matrix_example`, fixed seed). Two fictional NGOs of the matrix are left out of the
-registry, so that the import shows its "did you mean" suggestions. :func:`demo_nap_documents` writes the
+registry, so that the import shows its "did you mean" suggestions. The typical coordination arrangement
+(chaired by MINIJUST) is added. :func:`demo_nap_documents` writes the
 NAP, its summary deck and its budget workbook.
 """
 
@@ -14,6 +15,7 @@ from ctip.core.nap.matrix_example import EXAMPLE_PLAN_PERIOD, example_matrix_row
 from ctip.formats.nap_matrix_io import write_example_matrix_xlsx
 from ctip.web.accounts.models import User, Workspace
 from ctip.web.nap.models import ActionPlan
+from ctip.web.nap.services.coordination import default_arrangement_create
 from ctip.web.nap.services.matrix_import import matrix_import_apply, matrix_read
 from ctip.web.stakeholders.models import Organisation
 from ctip.web.stakeholders.services.organisations import organisation_create
@@ -81,6 +83,8 @@ def demo_nap(*, workspace: Workspace, acting_user: User | None) -> ActionPlan:
         values={"title": TITLE, "period_start": str(start), "period_end": str(end), "currency": "RWF"},
         acting_user=acting_user,
     )
+    lead = Organisation.objects.filter(workspace=workspace, key="MINIJUST").first()
+    default_arrangement_create(plan=result.plan, acting_user=acting_user, lead=lead)
     return result.plan
 
 

@@ -6,6 +6,7 @@ queries whatever its size."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -15,10 +16,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from ctip.core.access import Permission
 from ctip.core.errors import DomainError
+from ctip.core.nap.budget import minor_units
 from ctip.core.nap.checks import check_nap
 from ctip.core.nap.model import DEFAULT_PRINCIPLES, Severity, parent_path
 from ctip.web.accounts.forms import apply_domain_error
@@ -117,9 +120,20 @@ class Node:
         return self.row.element
 
     @property
-    def costs(self) -> list[tuple[str, Decimal]]:
-        totals = self.row.cost_total_by_currency or {}
-        return sorted(totals.items())
+    def costs(self) -> list[tuple[str, str]]:
+        return money_texts(self.row.cost_total_by_currency or {})
+
+
+def money_texts(totals: Mapping[str, Decimal]) -> list[tuple[str, str]]:
+    """``(currency, amount)`` pairs, each amount written with its currency's minor units (RWF: none) and
+    the reader's grouping."""
+    return [
+        (
+            currency,
+            number_format(amount, decimal_pos=minor_units(currency), use_l10n=True, force_grouping=True),
+        )
+        for currency, amount in sorted(totals.items())
+    ]
 
 
 def _flag_counts(plan: ActionPlan, paths: set[str]) -> tuple[Counter[str], Counter[str], int]:
@@ -181,11 +195,11 @@ def outline_tree(plan: ActionPlan) -> tuple[list[Node], dict[str, Any]]:
             siblings[-1].last = True
     totals: dict[str, Decimal] = {}
     for node in roots:
-        for currency, amount in node.costs:
+        for currency, amount in (node.row.cost_total_by_currency or {}).items():
             totals[currency] = totals.get(currency, Decimal(0)) + amount
     summary = {
         "levels": [(str(LEVEL_NAMES[level]), levels[level]) for level, _label in LEVEL_CHOICES],
-        "costs": sorted(totals.items()),
+        "costs": money_texts(totals),
         "flags": sum(counts.values()) + whole,
         "plan_flags": whole,
     }
