@@ -160,6 +160,38 @@ def test_the_outline_shows_codes_levels_counts_costs_lead_and_flags(admin_client
     assert [node.element.code for node in roots] == ["P1", "P2", "P3", "P4"]
     assert response.context["summary"]["flags"] > 0  # e.g. pillars P2–P4 without objectives
     assert "flags" in page
+    # The tree is written flat (one loop, no include per element): every element is nested in its parent.
+    nested = _nesting(page)
+    elements = NapElement.objects.filter(plan=plan).select_related("parent")
+    assert {element.code: nested[f"el-{element.uuid}"] for element in elements} == {
+        element.code: (f"el-{element.parent.uuid}" if element.parent else "") for element in elements
+    }
+
+
+def _nesting(page: str) -> dict[str, str]:
+    """Each <details id="el-…"> of the page → the id of the <details> it sits in ("" at the top)."""
+    from html.parser import HTMLParser
+
+    class Parser(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.stack: list[str] = []
+            self.parents: dict[str, str] = {}
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "details":
+                ident = dict(attrs).get("id") or ""
+                self.parents[ident] = next((item for item in reversed(self.stack) if item), "")
+                self.stack.append(ident)
+
+        def handle_endtag(self, tag):
+            if tag == "details":
+                self.stack.pop()
+
+    parser = Parser()
+    parser.feed(page)
+    assert not parser.stack, "every <details> is closed"
+    return {key: value for key, value in parser.parents.items() if key.startswith("el-")}
 
 
 def test_the_outline_reads_the_plan_in_the_same_number_of_queries_for_10_and_200_activities(

@@ -114,6 +114,12 @@ class Node:
     first: bool = False
     last: bool = False
     children: list[Node] = field(default_factory=list)
+    url: str = ""
+    """The element's page; the other addresses are under it (``move/``, ``title/``, ``delete/``)."""
+    new_url: str = ""
+    """Where to add what goes below: a child element, or a cost line under an activity."""
+    closing: str = ""
+    """The markup that closes this element and the ancestors it ends (the page is written flat)."""
 
     @property
     def element(self) -> NapElement:
@@ -193,6 +199,14 @@ def outline_tree(plan: ActionPlan) -> tuple[list[Node], dict[str, Any]]:
         if siblings:
             siblings[0].first = True
             siblings[-1].last = True
+    # Addresses built from one reversed prefix (reversing several per element dominates a large page).
+    base = reverse("nap-outline", kwargs={"workspace": plan.workspace.slug, "plan": plan.uuid})
+    for node in by_id.values():
+        element = node.element
+        node.url = f"{base}elements/{element.uuid}/"
+        node.new_url = (
+            f"{base}elements/new/?parent={element.uuid}" if node.child_level else f"{node.url}cost-lines/new/"
+        )
     totals: dict[str, Decimal] = {}
     for node in roots:
         for currency, amount in (node.row.cost_total_by_currency or {}).items():
@@ -206,6 +220,30 @@ def outline_tree(plan: ActionPlan) -> tuple[list[Node], dict[str, Any]]:
     return roots, summary
 
 
+CLOSE = "</div></details>"
+
+
+def flattened(roots: list[Node]) -> list[Node]:
+    """The nodes in document order, each with the markup that closes it and the ancestors it is the last
+    descendant of: the page renders a flat loop instead of a template included once per element."""
+    order: list[Node] = []
+
+    def visit(node: Node) -> int:
+        """Append the subtree; return how many elements end with its last node (to be closed after it)."""
+        order.append(node)
+        ending = 0
+        for number, child in enumerate(node.children, start=1):
+            ending = visit(child)
+            if number < len(node.children):
+                order[-1].closing = CLOSE * ending
+        return ending + 1
+
+    for root in roots:
+        ending = visit(root)
+        order[-1].closing = CLOSE * ending
+    return order
+
+
 @workspace_view(Permission.VIEW_WORKSPACE)
 def outline(request: HttpRequest, plan: Any) -> HttpResponse:
     found = plan_of(request, plan)
@@ -214,7 +252,14 @@ def outline(request: HttpRequest, plan: Any) -> HttpResponse:
     return render_page(
         request,
         "nap/outline.html",
-        {"plan": found, "roots": roots, "summary": summary, "opened": opened, "expand": "all" in opened},
+        {
+            "plan": found,
+            "roots": roots,
+            "nodes": flattened(roots),
+            "summary": summary,
+            "opened": opened,
+            "expand": "all" in opened,
+        },
     )
 
 
