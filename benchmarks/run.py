@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from benchmarks import kobo_import, nap_documents, needs_analysis, planning, trainings_load
+from benchmarks import kobo_import, nap_documents, nap_outline, needs_analysis, planning, trainings_load
 
 LIBRARIES = ("numpy", "scipy", "pandas", "python-calamine", "openpyxl", "xlsxwriter", "Django")
 
@@ -163,7 +163,8 @@ def render(
     if loads is not None:
         lines += trainings_load.render(loads)
     if nap is not None:
-        lines += nap_documents.render(nap)
+        lines += nap_documents.render(nap["documents"])
+        lines += nap_outline.render(nap["outline"])
     lines += [
         "Run it again with `make bench` (`--quick` skips the two slow import baselines; `--rows` and `--runs` "
         "change the size and the number of import runs; `--only kobo`, `--only needs`, `--only planning`, `--only trainings` "
@@ -419,11 +420,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Wrote {arguments.out}", file=sys.stderr)
         return 0
     if arguments.only == "nap" and arguments.out.exists():
-        section = "\n".join(nap_documents.render(nap_documents.run()))
-        arguments.out.write_text(
-            splice_section(arguments.out.read_text(encoding="utf-8"), section, nap_documents.HEADING),
-            encoding="utf-8",
+        text = arguments.out.read_text(encoding="utf-8")
+        text = splice_section(
+            text, "\n".join(nap_documents.render(nap_documents.run())), nap_documents.HEADING
         )
+        text = splice_section(text, "\n".join(nap_outline.render(nap_outline.run())), nap_outline.HEADING)
+        arguments.out.write_text(text, encoding="utf-8")
         print(f"Wrote {arguments.out}", file=sys.stderr)
         return 0
     if arguments.only == "trainings" and arguments.out.exists():
@@ -445,7 +447,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     loads = None
     if arguments.only in (None, "trainings"):
         loads = trainings_load.run_all()
-    nap = nap_documents.run() if arguments.only in (None, "nap") else None
+    nap = (
+        {"documents": nap_documents.run(), "outline": nap_outline.run()}
+        if arguments.only in (None, "nap")
+        else None
+    )
     report = None
     if arguments.only is None or arguments.only == "kobo":
         with tempfile.TemporaryDirectory(prefix="ctip-bench-") as directory:

@@ -8,10 +8,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from ctip.web.nap import services
 from ctip.web.nap.models import ActionPlan, NapCostLine, NapElement, NapIndicator
 from ctip.web.stakeholders.models import Organisation
 from tests.web.nap.factories import cost_line_make, element_make, indicator_make, plan_make
@@ -203,12 +205,26 @@ def test_the_outline_reads_the_plan_in_the_same_number_of_queries_for_10_and_200
     _grow(large, 200)
     admin_client.get(_url("nap-outline", workspace, plan=small.uuid))  # warm the session
 
+    # Without the flags in the cache (the worst case): the same count whatever the size.
+    cache.clear()
     with CaptureQueriesContext(connection) as small_queries:
         response = admin_client.get(_url("nap-outline", workspace, plan=small.uuid))
     assert response.status_code == 200
+    cache.clear()
     with django_assert_num_queries(len(small_queries)):
         response = admin_client.get(_url("nap-outline", workspace, plan=large.uuid))
     assert _page(response).count('class="nap-node nap-activity"') == 200
+
+
+def test_the_flags_are_recomputed_when_the_plan_changes(admin_client, workspace):
+    plan = plan_make(workspace)
+    output = _grow(plan, 2)
+    url = _url("nap-outline", workspace, plan=plan.uuid)
+    before = admin_client.get(url).context["summary"]["flags"]
+    assert admin_client.get(url).context["summary"]["flags"] == before  # from the cache
+    activity = NapElement.objects.filter(parent=output, level="activity", timeline__isnull=False).last()
+    services.element_update(element=activity, values={"timeline": []}, acting_user=None)
+    assert admin_client.get(url).context["summary"]["flags"] > before  # no timeline: a new flag
 
 
 def test_moving_an_element_down_and_up_changes_the_order_of_its_siblings(admin_client, workspace):

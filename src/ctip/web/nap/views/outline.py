@@ -12,12 +12,15 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
+from django.core.cache import cache
+from django.db.models import Count, Max, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ctip.core.access import Permission
 from ctip.core.errors import DomainError
@@ -120,6 +123,18 @@ class Node:
     """Where to add what goes below: a child element, or a cost line under an activity."""
     closing: str = ""
     """The markup that closes this element and the ancestors it ends (the page is written flat)."""
+    open: bool = False
+    # Texts written once here rather than by a template tag per element (a large plan has hundreds).
+    below_text: str = ""
+    indicators_text: str = ""
+    flags_text: str = ""
+    up_label: str = ""
+    down_label: str = ""
+    add_label: str = ""
+
+    @property
+    def is_activity(self) -> bool:
+        return self.element.level == "activity"
 
     @property
     def element(self) -> NapElement:
@@ -142,9 +157,46 @@ def money_texts(totals: Mapping[str, Decimal]) -> list[tuple[str, str]]:
     ]
 
 
+def _fingerprint(plan: ActionPlan) -> str:
+    """What the checks depend on, in two aggregate queries: when nothing in the plan changed, the flags of
+    the last computation still hold (the outline of a large plan is read far more often than changed)."""
+    elements = NapElement.objects.filter(plan=plan).aggregate(
+        n=Count("id"), v=Sum("version"), t=Max("updated_at")
+    )
+    lines = NapCostLine.objects.filter(activity__plan=plan).aggregate(
+        n=Count("id"), v=Sum("version"), t=Max("updated_at")
+    )
+    indicators = NapIndicator.objects.filter(element__plan=plan).aggregate(
+        n=Count("id"), v=Sum("version"), t=Max("updated_at")
+    )
+    return "|".join(
+        str(value)
+        for value in (
+            plan.version,
+            plan.updated_at,
+            timezone.localdate(),
+            *elements.values(),
+            *lines.values(),
+            *indicators.values(),
+        )
+    )
+
+
 def _flag_counts(plan: ActionPlan, paths: set[str]) -> tuple[Counter[str], Counter[str], int]:
     """How many flags fall on each element (a flag on an indicator or a cost line counts for the element
-    that holds it), how many of those are errors, and how many concern the plan as a whole."""
+    that holds it), how many of those are errors, and how many concern the plan as a whole. Kept in the
+    cache while the plan does not change."""
+    key = f"nap-outline-flags:{plan.uuid}:{(translation.get_language() or 'en')[:2]}"
+    fingerprint = _fingerprint(plan)
+    cached = cache.get(key)
+    if cached is not None and cached[0] == fingerprint:
+        return cached[1]
+    result = _flag_counts_computed(plan, paths)
+    cache.set(key, (fingerprint, result), timeout=3600)
+    return result
+
+
+def _flag_counts_computed(plan: ActionPlan, paths: set[str]) -> tuple[Counter[str], Counter[str], int]:
     nap = selectors.nap_core(plan)
     language = (translation.get_language() or "en")[:2]
     flags = check_nap(
@@ -207,6 +259,7 @@ def outline_tree(plan: ActionPlan) -> tuple[list[Node], dict[str, Any]]:
         node.new_url = (
             f"{base}elements/new/?parent={element.uuid}" if node.child_level else f"{node.url}cost-lines/new/"
         )
+        _texts(node)
     totals: dict[str, Decimal] = {}
     for node in roots:
         for currency, amount in (node.row.cost_total_by_currency or {}).items():
@@ -221,6 +274,27 @@ def outline_tree(plan: ActionPlan) -> tuple[list[Node], dict[str, Any]]:
 
 
 CLOSE = "</div></details>"
+
+
+def _texts(node: Node) -> None:
+    element, row = node.element, node.row
+    if node.child_level:
+        count = row.children_count
+        node.below_text = ngettext("%(counter)s below", "%(counter)s below", count) % {"counter": count}
+        node.add_label = _("Add: %(level)s") % {"level": node.child_level_name.lower()}
+    else:
+        node.add_label = _("Add a cost line")
+    if element.level in ("outcome", "output"):
+        count = row.indicator_count
+        node.indicators_text = ngettext("%(counter)s indicator", "%(counter)s indicators", count) % {
+            "counter": count
+        }
+    if node.flags:
+        node.flags_text = ngettext("%(counter)s flag", "%(counter)s flags", node.flags) % {
+            "counter": node.flags
+        }
+    node.up_label = _("Move %(code)s up") % {"code": element.code}
+    node.down_label = _("Move %(code)s down") % {"code": element.code}
 
 
 def flattened(roots: list[Node]) -> list[Node]:
@@ -249,13 +323,16 @@ def outline(request: HttpRequest, plan: Any) -> HttpResponse:
     found = plan_of(request, plan)
     roots, summary = outline_tree(found)
     opened = set(request.GET.getlist("open"))
+    nodes = flattened(roots)
+    for node in nodes:
+        node.open = "all" in opened or node.row.depth < 3 or str(node.element.uuid) in opened
     return render_page(
         request,
         "nap/outline.html",
         {
             "plan": found,
             "roots": roots,
-            "nodes": flattened(roots),
+            "nodes": nodes,
             "summary": summary,
             "opened": opened,
             "expand": "all" in opened,
