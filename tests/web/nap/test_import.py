@@ -287,3 +287,21 @@ def test_wizard_in_french_and_refuses_unreadable_files(admin_client, workspace):
     )  # fmt: skip
     assert page.status_code == 400 and not ActionPlan.objects.exists()
     assert admin_client.get(url, HTTP_ACCEPT_LANGUAGE="fr").status_code == 200
+
+
+def test_imported_indicators_have_codes_unique_in_the_plan_and_can_be_edited(registry):
+    from ctip.web.nap import services
+
+    plan = apply(registry, example()).plan
+    codes = list(NapIndicator.objects.filter(element__plan=plan).values_list("code", flat=True))
+    assert len(codes) == len(set(codes)) == 13
+    indicator = NapIndicator.objects.filter(element__plan=plan).first()
+    services.indicator_update(indicator=indicator, values={"name": "Renamed after import"}, acting_user=None)
+    indicator.refresh_from_db()
+    assert indicator.name == "Renamed after import"
+
+
+def test_a_currency_written_in_words_falls_back_to_the_plans_and_frw_is_rwf():
+    assert mi._currency_code("FRW", "USD") == "RWF"
+    assert mi._currency_code("US Dollars", "RWF") == "RWF"
+    assert mi._currency_code("usd", "RWF") == "USD"

@@ -23,4 +23,5 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         "can_view_audit": may(membership, Permission.VIEW_AUDIT_LOG),
         "can_backup": may(membership, Permission.BACKUP_WORKSPACE),
         "can_run_trainings_nav": may(membership, Permission.RUN_TRAININGS),
+        "can_edit_content_nav": may(membership, Permission.EDIT_CONTENT),
     }

@@ -510,10 +510,17 @@ def _cost_line(
         unit_cost=unit_cost.quantize(Decimal("0.01")),
         quantity=quantity.quantize(Decimal("0.001")),
         year=min(years) if years else None,
-        currency=row.budget.currency or currency,
+        currency=_currency_code(row.budget.currency, currency),
         funding_source=funding.value,
         funder=row.funding_text[:250] if funding == FundingSource.DONOR else "",
     )
+
+
+def _currency_code(written: str, default: str) -> str:
+    """An ISO 4217 code for a cost line: the one written when it is one (FRW, Rwanda's usual abbreviation,
+    read as RWF), otherwise the plan's currency."""
+    code = "RWF" if written.strip().upper() in ("FRW", "RWF", "FRW.") else written.strip().upper()
+    return code if len(code) == 3 and code.isascii() and code.isalpha() else default
 
 
 def matrix_import_apply(
@@ -644,7 +651,7 @@ def _store(workspace: Workspace, plan: ActionPlan, preview: ImportPreview) -> di
                 NapIndicator(
                     workspace=workspace,
                     element=saved[index],
-                    code=f"I{number}",
+                    code=f"{saved[index].code}-I{number}",  # unique in the plan, as the services require
                     name=indicator.text,
                     baseline=indicator.baseline[:250],
                     targets=[{"year": plan.period_end, "value": indicator.target, "sex": ""}]
