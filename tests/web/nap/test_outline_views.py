@@ -568,3 +568,19 @@ def test_the_outline_and_element_pages_render_in_french(admin_client, workspace)
     )
     assert outline.status_code == 200 and element.status_code == 200
     assert 'lang="fr"' in _page(outline)
+
+
+def test_the_plan_form_sets_the_status_and_the_thresholds_of_the_checks(admin_client, workspace):
+    plan = plan_make(workspace)
+    form = admin_client.get(_url("nap-plan-edit", workspace, plan=plan.uuid)).context["form"]
+    assert form.initial["capacity_per_quarter"] == 5
+    data = _form_data(form, status="validated", capacity_per_quarter="3", unfunded_threshold="0.50")
+    assert admin_client.post(_url("nap-plan-edit", workspace, plan=plan.uuid), data).status_code == 302
+    plan.refresh_from_db()
+    assert (plan.status, plan.capacity_per_quarter, str(plan.unfunded_threshold)) == ("validated", 3, "0.50")
+    bad = _form_data(form, unfunded_threshold="1.5")
+    bad["version"] = str(plan.version)
+    response = admin_client.post(_url("nap-plan-edit", workspace, plan=plan.uuid), bad)
+    assert response.status_code == 400 or "unfunded_threshold" in response.context["form"].errors
+    plan.refresh_from_db()
+    assert str(plan.unfunded_threshold) == "0.50"

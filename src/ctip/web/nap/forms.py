@@ -15,6 +15,7 @@ from ctip.core.nap.model import DEFAULT_PRINCIPLES
 from ctip.web.nap.models import (
     FUNDING_CHOICES,
     MARKER_CHOICES,
+    STATUS_CHOICES,
     ActionPlan,
     NapCostLine,
     NapElement,
@@ -65,6 +66,24 @@ class PlanForm(VersionedForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("One per line."),
     )
+    status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, initial="draft", required=False)
+    capacity_per_quarter = forms.IntegerField(
+        label=_("Activities an agency can lead per quarter"),
+        min_value=1,
+        max_value=100,
+        initial=5,
+        required=False,
+        help_text=_("The checks panel flags an agency leading more activities than this in one quarter."),
+    )
+    unfunded_threshold = forms.DecimalField(
+        label=_("Unfunded share that raises a flag"),
+        min_value=0,
+        max_value=1,
+        decimal_places=2,
+        initial="0.30",
+        required=False,
+        help_text=_("Between 0 and 1: 0.30 flags a plan with more than 30 per cent of its cost unfunded."),
+    )
 
     def clean_currency(self) -> str:
         value = self.cleaned_data["currency"].strip().upper()
@@ -95,6 +114,11 @@ class PlanForm(VersionedForm):
             "vision": data["vision"].strip(),
             "goal": data["goal"].strip(),
             "principles": principles,
+            "status": data.get("status") or "draft",
+            "capacity_per_quarter": data.get("capacity_per_quarter") or 5,
+            "unfunded_threshold": data["unfunded_threshold"]
+            if data.get("unfunded_threshold") is not None
+            else Decimal("0.30"),
         }
 
     @staticmethod
@@ -110,6 +134,9 @@ class PlanForm(VersionedForm):
             "goal": plan.goal,
             "principles": kept,
             "other_principles": "\n".join(name for name in plan.principles if name not in preset),
+            "status": plan.status,
+            "capacity_per_quarter": plan.capacity_per_quarter,
+            "unfunded_threshold": plan.unfunded_threshold,
             "version": plan.version,
         }
 
