@@ -13,7 +13,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from ctip.core.access import Permission
 from ctip.core.errors import DomainError, ErrorCode, FieldProblem, _
@@ -188,20 +187,8 @@ def cost_line_update(
         cleaned = _clean(current.activity, merged, problems, line=current)
         read.refuse(problems, str(_("cost line")))
         cleaned["code"] = cleaned["code"] or current.code
-        before = record_values(current, COST_LINE_FIELDS)
-        for name, value in cleaned.items():
-            setattr(current, name, value)
-        if record_values(current, COST_LINE_FIELDS) == before:
-            return current
-        current.version += 1
-        current.updated_at = timezone.now()
-        current.save()
-        read.audit(
-            acting_user=acting_user,
-            instance=current,
-            action="cost_line.update",
-            fields=COST_LINE_FIELDS,
-            before=before,
+        read.save_changes(
+            current, cleaned, COST_LINE_FIELDS, acting_user=acting_user, action="cost_line.update"
         )
     return current
 

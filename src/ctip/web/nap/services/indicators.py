@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from ctip.core.access import Permission
 from ctip.core.errors import DomainError, ErrorCode, FieldProblem, _
@@ -212,20 +211,8 @@ def indicator_update(
         cleaned = _clean(current.element, merged, problems, indicator=current)
         read.refuse(problems, str(_("NAP indicator")))
         cleaned["code"] = cleaned["code"] or current.code
-        before = record_values(current, INDICATOR_FIELDS)
-        for name, value in cleaned.items():
-            setattr(current, name, value)
-        if record_values(current, INDICATOR_FIELDS) == before:
-            return current
-        current.version += 1
-        current.updated_at = timezone.now()
-        current.save()
-        read.audit(
-            acting_user=acting_user,
-            instance=current,
-            action="indicator.update",
-            fields=INDICATOR_FIELDS,
-            before=before,
+        read.save_changes(
+            current, cleaned, INDICATOR_FIELDS, acting_user=acting_user, action="indicator.update"
         )
     return current
 

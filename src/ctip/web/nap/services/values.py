@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import models
+from django.utils import timezone
 
 from ctip.core.errors import DomainError, ErrorCode, FieldProblem, _
 from ctip.web.accounts.audit import audit_record
@@ -212,3 +213,19 @@ def audit(
         before=before,
         after=record_values(instance, fields) if after else None,
     )
+
+
+def save_changes(
+    instance: Any, cleaned: Mapping[str, Any], fields: Any, *, acting_user: User | None, action: str
+) -> None:
+    """Set ``cleaned`` on ``instance``; when that changes any of ``fields``, bump its version, save it and
+    audit the change (nothing at all when the values are the same)."""
+    before = record_values(instance, fields)
+    for name, value in cleaned.items():
+        setattr(instance, name, value)
+    if record_values(instance, fields) == before:
+        return
+    instance.version += 1
+    instance.updated_at = timezone.now()
+    instance.save()
+    audit(acting_user=acting_user, instance=instance, action=action, fields=fields, before=before)
