@@ -13,7 +13,15 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ctip import cli_analyze, cli_evaluate, cli_nap_export, cli_nap_import, cli_plan, cli_plan_optimize
+from ctip import (
+    cli_analyze,
+    cli_evaluate,
+    cli_nap_export,
+    cli_nap_import,
+    cli_plan,
+    cli_plan_optimize,
+    cli_reviews,
+)
 from ctip.core.errors import DomainError
 
 if TYPE_CHECKING:
@@ -537,6 +545,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_evaluate.add_parser(commands)
     nap_actions = cli_nap_export.add_parser(commands)
     cli_nap_import.add_import_parser(nap_actions)
+    cli_reviews.add_parser(commands)
 
     manage = commands.add_parser(
         "manage", help="run a Django management command (e.g. ctip manage check --deploy)"

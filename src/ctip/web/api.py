@@ -104,6 +104,7 @@ from ctip.web.inception.api import router as inception_router  # noqa: E402
 from ctip.web.meetings.api import router as meetings_router  # noqa: E402
 from ctip.web.monitoring.api import router as monitoring_router  # noqa: E402
 from ctip.web.nap.api import router as nap_router  # noqa: E402
+from ctip.web.reviews.api import router as reviews_router  # noqa: E402
 from ctip.web.needs.api import router as needs_router  # noqa: E402
 from ctip.web.planning.api import router as planning_router  # noqa: E402
 from ctip.web.planning.api_scenarios import router as plan_scenarios_router  # noqa: E402
@@ -127,3 +128,4 @@ api.add_router("", monitoring_router)
 api.add_router("", training_events_router)
 api.add_router("", training_results_router)
 api.add_router("", nap_router)
+api.add_router("", reviews_router)

@@ -137,6 +137,7 @@ def demo_build(*, out_dir: Path) -> DemoResult:
     manifest.extend(_plan_documents(workspaces[0], out_dir))
     manifest.extend(_training_documents(workspaces[0], out_dir))
     manifest.extend(_nap_documents(workspaces[1], out_dir))
+    manifest.extend(_review_documents(workspaces[1], out_dir))
     for workspace in workspaces:
         manifest.extend(_workspace_documents(workspace, admin, out_dir))
     manifest.append(_openapi_document(out_dir))
@@ -155,6 +156,18 @@ def _demo_action_plan(workspace: Workspace, admin: User) -> None:
     from ctip.web.nap.demo import demo_nap
 
     demo_nap(workspace=workspace, acting_user=admin)
+    from ctip.web.reviews.demo import demo_review
+
+    demo_review(workspace=workspace, acting_user=admin)
+
+
+def _review_documents(workspace: Workspace, out_dir: Path) -> list[dict[str, str]]:
+    from django.urls import reverse
+
+    from ctip.web.reviews.demo import demo_review_documents
+
+    compare_path = reverse("reviews-compare", kwargs={"workspace": workspace.slug})
+    return demo_review_documents(workspace, out_dir, compare_path=compare_path)
 
 
 def _nap_documents(workspace: Workspace, out_dir: Path) -> list[dict[str, str]]:

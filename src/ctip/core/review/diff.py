@@ -174,3 +174,26 @@ def _walk_order(siblings: Mapping[str | None, list[str]]) -> list[str]:
     # Elements whose parent is missing from the version (a damaged snapshot) still appear, at the end.
     order.extend(item for items in siblings.values() for item in items if item not in seen)
     return order
+
+
+def element_to_json(element: Element) -> dict[str, Any]:
+    """An element as stored in a version's snapshot (fields must already be JSON values)."""
+    return {
+        "id": element.id,
+        "kind": element.kind,
+        "label": element.label,
+        "parent": element.parent,
+        "position": element.position,
+        "fields": dict(element.fields),
+    }
+
+
+def element_from_json(data: Mapping[str, Any]) -> Element:
+    return Element(
+        id=str(data["id"]),
+        kind=str(data.get("kind", "")),
+        label=str(data.get("label", "")),
+        parent=None if data.get("parent") in (None, "") else str(data["parent"]),
+        position=int(data.get("position") or 0),
+        fields=dict(data.get("fields") or {}),
+    )

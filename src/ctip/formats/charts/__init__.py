@@ -20,11 +20,13 @@ nothing to show says so ("No data yet", or the caller's translation of it) inste
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import hashlib
 import io
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
 
 import matplotlib
@@ -121,6 +123,20 @@ def render_svg(
     return _svg_finish(buffer.getvalue())
 
 
+_PICTURES_DRAWN: contextvars.ContextVar[bool] = contextvars.ContextVar("charts_pictures_drawn", default=True)
+
+
+@contextlib.contextmanager
+def pictures_skipped() -> Iterator[None]:
+    """Within this block :func:`render_png` returns no bytes: for callers that build a report only for
+    its text (the snapshot of a report under review), where drawing its charts would cost seconds."""
+    token = _PICTURES_DRAWN.set(False)
+    try:
+        yield
+    finally:
+        _PICTURES_DRAWN.reset(token)
+
+
 def render_png(
     chart: Chart,
     *,
@@ -128,7 +144,10 @@ def render_png(
     dpi: int = 200,
     empty_text: str = NO_DATA_TEXT,
 ) -> bytes:
-    """The chart as a PNG image, ``width_inches`` wide at ``dpi`` dots per inch (for Word and PowerPoint)."""
+    """The chart as a PNG image, ``width_inches`` wide at ``dpi`` dots per inch (for Word and PowerPoint);
+    empty within :func:`pictures_skipped`."""
+    if not _PICTURES_DRAWN.get():
+        return b""
     buffer = io.BytesIO()
     with RENDER_LOCK, matplotlib.rc_context(RC_PARAMS):
         figure = _draw(chart, width_inches, empty_text)

@@ -10,19 +10,24 @@ from django.utils.translation import gettext_lazy as _
 
 from ctip.core.errors import DomainError
 from ctip.core.workspace_profile import known_countries
+from ctip.web.accounts.conflicts import VersionConflict, conflict_form_refresh
 from ctip.web.accounts.models import MONTH_CHOICES, ROLE_CHOICES, User, Workspace
 from ctip.web.accounts.throttling import client_address, login_blocked_minutes
 
 
 def apply_domain_error(form: forms.Form, error: DomainError) -> None:
     """Show a domain error on the form: its message on top, each problem on its field when the form has
-    that field (otherwise on top, prefixed with where it is)."""
+    that field (otherwise on top, prefixed with where it is). After a conflict with a newer version, the
+    form keeps what was typed and takes the version saved now, so that saving again overwrites knowingly."""
     form.add_error(None, error.render(gettext))
+    labels = error.labels if isinstance(error, VersionConflict) else {}
     for problem in error.problems:
         if problem.location in form.fields:
             form.add_error(problem.location, problem.render(gettext))
         else:
-            form.add_error(None, f"{problem.location}: {problem.render(gettext)}")
+            where = labels.get(problem.location, problem.location)
+            form.add_error(None, f"{where}: {problem.render(gettext)}")
+    conflict_form_refresh(form, error)
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):

@@ -18,12 +18,13 @@ from django.utils import timezone
 
 from ctip.core.errors import DomainError, ErrorCode, FieldProblem, _
 from ctip.web.accounts.audit import audit_record
+from ctip.web.accounts.conflicts import conflict_check
 from ctip.web.accounts.models import User, Workspace
 
 ModelT = TypeVar("ModelT", bound=models.Model)
 
 
-def _plain(value: Any) -> Any:
+def plain_value(value: Any) -> Any:
     """A JSON-ready value for the audit log."""
     if isinstance(value, models.Model):
         return str(getattr(value, "uuid", value.pk))
@@ -39,7 +40,7 @@ def _plain(value: Any) -> Any:
 
 
 def record_values(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
-    return {name: _plain(getattr(instance, name)) for name in fields}
+    return {name: plain_value(getattr(instance, name)) for name in fields}
 
 
 def validation_problems(error: ValidationError) -> list[FieldProblem]:
@@ -96,21 +97,14 @@ def record_update(
     audited_fields: Iterable[str],
     expected_version: int | None = None,
 ) -> ModelT:
-    """Apply ``changes``; refuse with ``conflict`` when ``expected_version`` is not the stored version."""
+    """Apply ``changes``; refuse with ``conflict`` when ``expected_version`` is not the stored version (the
+    error lists, for each of ``changes`` that differs from the stored row, both values)."""
     model = type(instance)
     fields = list(audited_fields)
     with transaction.atomic():
         current = model._default_manager.select_for_update().get(pk=instance.pk)
+        conflict_check(current=current, expected_version=expected_version, submitted=changes)
         stored_version = getattr(current, "version", None)
-        if expected_version is not None and stored_version is not None and stored_version != expected_version:
-            raise DomainError(
-                ErrorCode.CONFLICT,
-                _(
-                    "Someone else changed this %(what)s while you were editing (you started from version "
-                    "%(yours)s; it is now version %(current)s). Reload to see their changes, then make yours again."
-                ),
-                {"what": model._meta.verbose_name, "yours": expected_version, "current": stored_version},
-            )
         before = record_values(current, fields)
         for name, value in changes.items():
             setattr(current, name, value)

@@ -22,6 +22,7 @@ from ctip.core.access import Permission, Role
 from ctip.core.errors import DomainError, ErrorCode, FieldProblem, _
 from ctip.core.workspace_profile import WorkspaceProfile, check_workspace_profile
 from ctip.web.accounts.audit import audit_record, snapshot
+from ctip.web.accounts.conflicts import conflict_check
 from ctip.web.accounts.models import ApiToken, Membership, User, Workspace
 from ctip.web.accounts.permissions import require_permission
 
@@ -203,16 +204,7 @@ def workspace_update(
         )
     with transaction.atomic():
         current = Workspace.objects.select_for_update().get(pk=workspace.pk)
-        if expected_version is not None and current.version != expected_version:
-            raise DomainError(
-                ErrorCode.CONFLICT,
-                _(
-                    "Someone else changed this workspace while you were editing (you started from version "
-                    "%(yours)s; it is now version %(current)s). Reload the page to see their changes, then "
-                    "make yours again."
-                ),
-                {"yours": expected_version, "current": current.version},
-            )
+        conflict_check(current=current, expected_version=expected_version, submitted=changes)
         before = snapshot(current, WORKSPACE_FIELDS)
         merged = {**before, **changes}
         merged["languages"] = tuple(merged["languages"])

@@ -6,6 +6,7 @@ from django.urls import include, path
 from ctip.web.accounts import views as account_views
 from ctip.web.accounts.forms import AuditedPasswordChangeForm, AuditedSetPasswordForm
 from ctip.web.api import api
+from ctip.web.reviews import views_invitations as review_invitation_views
 from ctip.web.shell import views as shell_views
 
 workspace_urls = [
@@ -39,11 +40,17 @@ workspace_urls = [
     path("nap/", include("ctip.web.nap.urls_import")),
     path("nap/", include("ctip.web.nap.urls_coordination")),
     path("nap/", include("ctip.web.nap.urls_documents")),
+    path("reviews/", include("ctip.web.reviews.urls")),
 ]
 
 urlpatterns = [
     path("", shell_views.home, name="home"),
     path("healthz", account_views.health, name="health"),
+    path(
+        "invitations/<str:token>/",
+        review_invitation_views.invitation_accept,
+        name="review-invitation-accept",
+    ),
     path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/tokens/", account_views.api_tokens, name="api-tokens"),
     path("accounts/tokens/<uuid:token>/revoke/", account_views.api_token_revoke, name="api-token-revoke"),

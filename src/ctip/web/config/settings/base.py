@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "ctip.web.monitoring",
     "ctip.web.trainings",
     "ctip.web.nap",
+    "ctip.web.reviews",
 ]
 
 MIDDLEWARE = [
@@ -139,6 +140,8 @@ EMAIL_BACKEND = env.str("CTIP_EMAIL_BACKEND", default="django.core.mail.backends
 DEFAULT_FROM_EMAIL = env.str("CTIP_DEFAULT_FROM_EMAIL", default="C-TIP Planner <noreply@localhost>")
 if env.str("CTIP_EMAIL_URL", default=""):
     globals().update(env.email_url("CTIP_EMAIL_URL"))  # EMAIL_HOST, EMAIL_PORT, EMAIL_USE_TLS, …
+# The address people open the app at, for links in emails sent outside a request (review notifications).
+CTIP_SITE_URL = env.str("CTIP_SITE_URL", default="http://localhost:8000").rstrip("/")
 
 # Uploads are size-limited from the start; importers check CTIP_MAX_UPLOAD_MB with a clear message.
 CTIP_MAX_UPLOAD_MB = env.int("CTIP_MAX_UPLOAD_MB", default=20)

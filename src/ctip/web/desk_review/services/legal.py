@@ -194,4 +194,5 @@ def assessment_update(
         acting_user=acting_user,
         snapshot=_assessment_snapshot,
         apply=apply,
+        submitted={**values, "references": found},
     )

@@ -150,6 +150,7 @@ def reference_update(
         acting_user=acting_user,
         snapshot=_reference_snapshot,
         apply=apply,
+        submitted={name: value for name, value in values.items() if name != "file_content"},
     )
 
 

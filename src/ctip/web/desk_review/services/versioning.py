@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from django.db import models, transaction
 from django.utils import timezone
 
-from ctip.core.errors import DomainError, ErrorCode, _
 from ctip.web.accounts.audit import audit_record
+from ctip.web.accounts.conflicts import conflict_check
 from ctip.web.accounts.models import User, Workspace
 
 ModelT = TypeVar("ModelT", bound=models.Model)
@@ -23,22 +23,16 @@ def versioned_update(
     acting_user: User | None,
     snapshot: Callable[[ModelT], dict[str, Any]],
     apply: Callable[[ModelT], None],
+    submitted: Mapping[str, Any] | None = None,
 ) -> ModelT:
-    """Lock the row, refuse a stale ``expected_version`` (conflict), apply the change, bump the version and
-    write the audit row — all in one transaction. Nothing is written when nothing changed."""
+    """Lock the row, refuse a stale ``expected_version`` (conflict, listing each of the ``submitted`` values
+    that differs from the stored one beside it), apply the change, bump the version and write the audit
+    row — all in one transaction. Nothing is written when nothing changed."""
     model = type(instance)
     with transaction.atomic():
         current = model._default_manager.select_for_update().get(pk=instance.pk)
+        conflict_check(current=current, expected_version=expected_version, submitted=submitted)
         stored = current.version
-        if expected_version is not None and stored != expected_version:
-            raise DomainError(
-                ErrorCode.CONFLICT,
-                _(
-                    "Someone else changed this %(what)s while you were editing (you started from version "
-                    "%(yours)s; it is now version %(current)s). Reload to see their changes, then make yours again."
-                ),
-                {"what": model._meta.verbose_name, "yours": expected_version, "current": stored},
-            )
         before = snapshot(current)
         apply(current)
         after = snapshot(current)

@@ -422,7 +422,7 @@ def body_update(
     require_permission(acting_user, plan.workspace, Permission.EDIT_CONTENT)
     with transaction.atomic():
         current = CoordinationBody.objects.select_for_update().get(pk=body.pk)
-        read.version_check(current, expected_version)
+        read.version_check(current, expected_version, values, fields=(*BODY_FIELDS, "members"))
         merged: dict[str, Any] = {
             name: getattr(current, name) for name in BODY_FIELDS if name != "position"
         } | {"members": list(current.members.all())}

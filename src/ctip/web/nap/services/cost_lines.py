@@ -179,7 +179,7 @@ def cost_line_update(
     require_permission(acting_user, line.workspace, Permission.EDIT_CONTENT)
     with transaction.atomic():
         current = NapCostLine.objects.select_for_update().select_related("activity__plan").get(pk=line.pk)
-        read.version_check(current, expected_version)
+        read.version_check(current, expected_version, values, fields=COST_LINE_FIELDS)
         merged = {name: getattr(current, name) for name in COST_LINE_FIELDS} | {
             name: value for name, value in values.items() if name in COST_LINE_FIELDS
         }

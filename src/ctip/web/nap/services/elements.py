@@ -367,7 +367,7 @@ def element_update(
     require_permission(acting_user, plan.workspace, Permission.EDIT_CONTENT)
     with transaction.atomic():
         current = NapElement.objects.select_for_update().select_related("plan").get(pk=element.pk)
-        read.version_check(current, expected_version)
+        read.version_check(current, expected_version, values, fields=_EDITABLE)
         merged: dict[str, Any] = {name: getattr(current, name) for name in _EDITABLE}
         merged["lead"] = current.lead
         merged |= {name: value for name, value in values.items() if name in _EDITABLE}

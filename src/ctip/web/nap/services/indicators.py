@@ -203,7 +203,7 @@ def indicator_update(
         current = (
             NapIndicator.objects.select_for_update().select_related("element__plan").get(pk=indicator.pk)
         )
-        read.version_check(current, expected_version)
+        read.version_check(current, expected_version, values, fields=INDICATOR_FIELDS)
         merged = {name: getattr(current, name) for name in INDICATOR_FIELDS} | {
             name: value for name, value in values.items() if name in INDICATOR_FIELDS
         }

@@ -135,7 +135,7 @@ def plan_update(
     require_permission(acting_user, plan.workspace, Permission.EDIT_CONTENT)
     with transaction.atomic():
         current = ActionPlan.objects.select_for_update().get(pk=plan.pk)
-        read.version_check(current, expected_version)
+        read.version_check(current, expected_version, values, fields=PLAN_FIELDS)
         merged = {name: getattr(current, name) for name in PLAN_FIELDS} | {
             name: value for name, value in values.items() if name in PLAN_FIELDS
         }

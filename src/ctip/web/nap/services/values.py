@@ -5,7 +5,7 @@ usable value, so one call reports every problem of the form at once."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from ctip.core.errors import DomainError, ErrorCode, FieldProblem, _
 from ctip.web.accounts.audit import audit_record
+from ctip.web.accounts.conflicts import conflict_check
 from ctip.web.accounts.models import User
 from ctip.web.accounts.records import record_values
 
@@ -183,17 +184,21 @@ def refuse(problems: list[FieldProblem], what: str) -> None:
         )
 
 
-def version_check(instance: models.Model, expected_version: int | None) -> None:
-    current = getattr(instance, "version", None)
-    if expected_version is not None and current != expected_version:
-        raise DomainError(
-            ErrorCode.CONFLICT,
-            _(
-                "Someone else changed this %(what)s while you were editing (you started from version "
-                "%(yours)s; it is now version %(current)s). Reload to see their changes, then make yours again."
-            ),
-            {"what": instance._meta.verbose_name, "yours": expected_version, "current": current},
-        )
+def version_check(
+    instance: models.Model,
+    expected_version: int | None,
+    submitted: Mapping[str, Any] | None = None,
+    *,
+    fields: Iterable[str] = (),
+) -> None:
+    """Refuse a stale ``expected_version`` (``conflict``), naming who saved and, for each of the
+    ``submitted`` values of ``fields`` that differs from ``instance`` (the locked, stored row), both values."""
+    wanted = set(fields)
+    conflict_check(
+        current=instance,
+        expected_version=expected_version,
+        submitted={name: value for name, value in (submitted or {}).items() if name in wanted},
+    )
 
 
 def audit(

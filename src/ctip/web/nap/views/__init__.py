@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext
 
 from ctip.core.access import Permission
-from ctip.core.errors import DomainError, ErrorCode
+from ctip.core.errors import DomainError
 from ctip.web.accounts.permissions import may
 from ctip.web.nap.models import LEVELS, ActionPlan
 
@@ -38,10 +38,6 @@ def render_page(
         {"can_edit_content": may(membership, Permission.EDIT_CONTENT), **context},
         status=status,
     )
-
-
-def is_conflict(error: DomainError) -> bool:
-    return error.code == ErrorCode.CONFLICT
 
 
 def error_text(error: DomainError) -> str:

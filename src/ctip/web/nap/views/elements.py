@@ -6,6 +6,7 @@ on error."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -30,7 +31,7 @@ from ctip.web.monitoring.selectors import smart_criteria, smart_summary
 from ctip.web.nap import services
 from ctip.web.nap.forms import CostLineForm, ElementForm, IndicatorForm
 from ctip.web.nap.models import LEVEL_CHOICES, ActionPlan, NapCostLine, NapElement, NapIndicator
-from ctip.web.nap.views import child_level, error_text, is_conflict, plan_of, render_page
+from ctip.web.nap.views import child_level, error_text, plan_of, render_page
 
 LEVEL_NAMES = dict(LEVEL_CHOICES)
 INDICATOR_LEVELS = ("outcome", "output")
@@ -49,47 +50,16 @@ def _ancestors(element: NapElement | None) -> list[NapElement]:
     return list(reversed(chain))
 
 
-def _conflict_values(form: forms.Form, current: dict[str, Any]) -> list[dict[str, Any]]:
-    """The fields where the stored record now differs from what this form sends: both values."""
-    rows = []
-    for name, stored in current.items():
-        if name == "version" or name not in form.fields or name not in form.cleaned_data:
-            continue
-        yours = form.cleaned_data[name]
-        field = form.fields[name]
-        if isinstance(field, forms.ModelChoiceField):  # and ModelMultipleChoiceField: compare the UUIDs
-            chosen = yours if isinstance(yours, list | tuple) or hasattr(yours, "__iter__") else [yours]
-            chosen = [item for item in chosen if item is not None]
-            keys = stored if isinstance(stored, list | tuple) else [stored] if stored else []
-            if sorted(str(item.uuid) for item in chosen) == sorted(str(key) for key in keys):
-                continue
-            found = field.queryset.filter(uuid__in=[str(key) for key in keys]).values_list("uuid", "name")
-            names = {str(key): label for key, label in found}
-            stored = [names.get(str(key), str(key)) for key in keys]
-            yours = [item.name for item in chosen]
-        if _shown(yours) == _shown(stored):
-            continue
-        rows.append({"label": form.fields[name].label, "theirs": _shown(stored), "yours": _shown(yours)})
-    return rows
-
-
-def _shown(value: Any) -> str:
-    """A value as the conflict table shows it (``Decimal("12.000")`` and ``12`` alike)."""
-    if isinstance(value, Decimal):
-        return f"{value.normalize():f}"
-    if isinstance(value, list | tuple):
-        return ", ".join(_shown(item) for item in value)
-    return "" if value is None else str(value)
-
-
-def _save_with_conflict(request: HttpRequest, form: Any, save: Any, current: Any) -> tuple[bool, list[Any]]:
-    """Run ``save``; on a domain error show it on the form (and, for a conflict, both values)."""
+def _saved(form: forms.Form, save: Callable[[], object]) -> bool:
+    """Run ``save``; on a domain error show it on the form. A conflict shows, beside each field that
+    differs, your value and the value saved now; the form keeps what was typed and takes the version saved
+    now, so saving again overwrites knowingly."""
     try:
         save()
     except DomainError as error:
         apply_domain_error(form, error)
-        return False, _conflict_values(form, current()) if is_conflict(error) else []
-    return True, []
+        return False
+    return True
 
 
 # --- Elements --------------------------------------------------------------------------------------------
@@ -126,7 +96,6 @@ def _element_page(
     else:
         initial = {"code": services.element_code_next(plan, parent, level)}
     form = ElementForm(request.POST or None, initial=initial, plan=plan, level=level)
-    conflict: list[dict[str, Any]] = []
     if request.method == "POST" and form.is_valid():
         if element is None:
             saved: list[NapElement] = []
@@ -138,7 +107,7 @@ def _element_page(
                     )
                 )
 
-            ok, conflict = _save_with_conflict(request, form, save, dict)
+            ok = _saved(form, save)
             if ok:
                 messages.success(request, _("“%(code)s” added.") % {"code": saved[0].code})
                 if level == "activity":
@@ -160,10 +129,7 @@ def _element_page(
                     expected_version=form.cleaned_data.get("version"),
                 )
 
-            def current() -> dict[str, Any]:
-                return ElementForm.initial_for(NapElement.objects.select_related("lead").get(pk=target.pk))
-
-            ok, conflict = _save_with_conflict(request, form, save, current)
+            ok = _saved(form, save)
             if ok:
                 messages.success(request, _("“%(code)s” saved.") % {"code": element.code})
                 return _outline_at(plan, element)
@@ -179,7 +145,6 @@ def _element_page(
         "child_level": child_level(level),
         "ancestors": _ancestors(element.parent if element else parent),
         "form": form,
-        "conflict": conflict,
         "cost_lines": lines,
         "cost_totals": totals,
         "indicators": _indicator_rows(plan, element) if element and level in INDICATOR_LEVELS else [],
@@ -244,14 +209,13 @@ def _cost_line_page(
             "gender_marker": 0,
         }
     form = CostLineForm(request.POST or None, initial=initial)
-    conflict: list[dict[str, Any]] = []
     if request.method == "POST" and form.is_valid():
         if line is None:
 
             def save() -> None:
                 services.cost_line_create(activity=activity, values=form.values(), acting_user=request.user)
 
-            ok, conflict = _save_with_conflict(request, form, save, dict)
+            ok = _saved(form, save)
         else:
             target = line
 
@@ -263,15 +227,12 @@ def _cost_line_page(
                     expected_version=form.cleaned_data.get("version"),
                 )
 
-            def current() -> dict[str, Any]:
-                return CostLineForm.initial_for(NapCostLine.objects.get(pk=target.pk))
-
-            ok, conflict = _save_with_conflict(request, form, save, current)
+            ok = _saved(form, save)
         if ok:
             messages.success(request, _("Cost line “%(code)s” saved.") % {"code": form.cleaned_data["code"]})
             return _element_redirect(plan, activity)
     status = 400 if request.method == "POST" else 200
-    context = {"plan": plan, "activity": activity, "line": line, "form": form, "conflict": conflict}
+    context = {"plan": plan, "activity": activity, "line": line, "form": form}
     return render_page(request, "nap/cost_line_form.html", context, status=status)
 
 
@@ -348,7 +309,6 @@ def _indicator_page(
     else:
         initial = {"code": services.indicator_code_next(element)}
     form = IndicatorForm(request.POST or None, initial=initial)
-    conflict: list[dict[str, Any]] = []
     if request.method == "POST" and form.is_valid():
         saved: list[NapIndicator] = []
         if indicator is None:
@@ -358,7 +318,7 @@ def _indicator_page(
                     services.indicator_create(element=element, values=form.values(), acting_user=request.user)
                 )
 
-            ok, conflict = _save_with_conflict(request, form, save, dict)
+            ok = _saved(form, save)
         else:
             target = indicator
 
@@ -372,10 +332,7 @@ def _indicator_page(
                     )
                 )
 
-            def current() -> dict[str, Any]:
-                return IndicatorForm.initial_for(NapIndicator.objects.get(pk=target.pk))
-
-            ok, conflict = _save_with_conflict(request, form, save, current)
+            ok = _saved(form, save)
         if ok:
             messages.success(
                 request,
@@ -394,7 +351,6 @@ def _indicator_page(
         "element": element,
         "indicator": indicator,
         "form": form,
-        "conflict": conflict,
         "smart": _smart(plan, indicator, element.level) if indicator else None,
     }
     return render_page(request, "nap/indicator_form.html", context, status=status)

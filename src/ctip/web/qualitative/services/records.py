@@ -18,6 +18,7 @@ from django.utils import timezone
 from ctip.core.access import Permission
 from ctip.core.errors import DomainError, ErrorCode, FieldProblem, _
 from ctip.web.accounts.audit import audit_record
+from ctip.web.accounts.conflicts import conflict_check
 from ctip.web.accounts.models import User, Workspace
 from ctip.web.accounts.permissions import require_permission
 from ctip.web.accounts.records import record_values
@@ -204,19 +205,8 @@ def qualitative_record_update(
         transcript_values = {"transcript_name": "", "transcript_text": ""}
     with transaction.atomic():
         current = QualitativeRecord.objects.select_for_update().get(pk=record.pk)
-        if expected_version is not None and current.version != expected_version:
-            raise DomainError(
-                ErrorCode.CONFLICT,
-                _(
-                    "Someone else changed this %(what)s while you were editing (you started from version "
-                    "%(yours)s; it is now version %(current)s). Reload to see their changes, then make yours again."
-                ),
-                {
-                    "what": QualitativeRecord._meta.verbose_name,
-                    "yours": expected_version,
-                    "current": current.version,
-                },
-            )
+        submitted = changes if organisations is None else {**changes, "organisations": organisations}
+        conflict_check(current=current, expected_version=expected_version, submitted=submitted)
         stored_organisations = list(current.organisations.all())
         new_organisations = (
             stored_organisations if organisations is None else list(dict.fromkeys(organisations))

@@ -19,6 +19,7 @@ from ctip.core.stakeholders import (
     parse_organisation_rows,
 )
 from ctip.web.accounts.audit import audit_record
+from ctip.web.accounts.conflicts import conflict_check
 from ctip.web.accounts.models import User, Workspace
 from ctip.web.accounts.permissions import require_permission
 from ctip.web.accounts.records import record_create, record_update, record_values
@@ -296,16 +297,8 @@ def organisation_update(
             .select_related("parent")
             .get(pk=organisation.pk)
         )
-        if expected_version is not None and current.version != expected_version:
-            # record_update words the conflict; reaching it first keeps that message ahead of any other.
-            return record_update(
-                instance=current,
-                workspace=workspace,
-                changes={},
-                acting_user=acting_user,
-                audited_fields=ORGANISATION_FIELDS,
-                expected_version=expected_version,
-            )
+        # A stale form is refused first, with both values of each field, ahead of any other problem.
+        conflict_check(current=current, expected_version=expected_version, submitted=changes)
         merged = {name: getattr(current, name) for name in ORGANISATION_FIELDS}
         merged.update(changes)
         parent = merged.pop("parent")

@@ -25,6 +25,7 @@ from ctip.core.access import Permission
 from ctip.core.errors import DomainError, ErrorCode, FieldProblem, _
 from ctip.core.training.model import EventStatus, TrainerOrigin
 from ctip.web.accounts.audit import audit_record
+from ctip.web.accounts.conflicts import conflict_check
 from ctip.web.accounts.models import User, Workspace
 from ctip.web.accounts.permissions import require_permission
 from ctip.web.accounts.records import record_values
@@ -451,15 +452,8 @@ def event_update(
     with transaction.atomic():
         current = TrainingEvent.objects.select_for_update().get(pk=event.pk)
         _check_event(workspace, current)
-        if expected_version is not None and expected_version != current.version:
-            raise DomainError(
-                ErrorCode.CONFLICT,
-                _(
-                    "Someone else changed this training while you were editing (you started from version "
-                    "%(yours)s; it is now version %(current)s). Reload to see their changes, then make yours again."
-                ),
-                {"yours": expected_version, "current": current.version},
-            )
+        submitted = dict(values) if modules is None else {**values, "modules": modules}
+        conflict_check(current=current, expected_version=expected_version, submitted=submitted)
         old_modules = event_modules(current)
         merged = {name: getattr(current, name) for name in EDITABLE_FIELDS} | {"trainers": current.trainers}
         merged |= {name: value for name, value in values.items() if name in (*EDITABLE_FIELDS, "trainers")}

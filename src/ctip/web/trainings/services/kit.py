@@ -26,7 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from ctip.core.access import Permission
-from ctip.core.errors import DomainError, ErrorCode, _
+from ctip.core.errors import DomainError
 from ctip.core.training.content import ModuleContent, module_content
 from ctip.core.training.kit import (
     Finding,
@@ -40,6 +40,7 @@ from ctip.core.training.kit import (
 from ctip.core.training.kit_edits import clean_edits, edits_for, reset_edits, store_edits
 from ctip.core.training.model import Sex
 from ctip.web.accounts.audit import audit_record
+from ctip.web.accounts.conflicts import conflict_check
 from ctip.web.accounts.models import User, Workspace
 from ctip.web.accounts.permissions import require_permission
 from ctip.web.needs.data import analysis_for, default_instrument
@@ -210,15 +211,7 @@ def _write(
     """Lock the event, compute its new stored edits with ``change(stored)``, and save and audit them."""
     with transaction.atomic():
         current = TrainingEvent.objects.select_for_update().get(pk=event.pk)
-        if expected_version is not None and current.version != expected_version:
-            raise DomainError(
-                ErrorCode.CONFLICT,
-                _(
-                    "Someone else changed this training while you were editing (you started from version "
-                    "%(yours)s; it is now version %(current)s). Reload to see their changes, then make yours again."
-                ),
-                {"yours": expected_version, "current": current.version},
-            )
+        conflict_check(current=current, expected_version=expected_version)
         before = dict(current.kit or {})
         after = change(before)
         if after == before:

@@ -23,6 +23,7 @@ from ctip.core.access import Permission
 from ctip.core.errors import DomainError, ErrorCode, FieldProblem, _
 from ctip.core.training.model import AgeBand, EventStatus, Sex
 from ctip.web.accounts.audit import audit_record
+from ctip.web.accounts.conflicts import conflict_check
 from ctip.web.accounts.models import User
 from ctip.web.accounts.permissions import require_permission
 from ctip.web.accounts.records import record_values
@@ -261,15 +262,7 @@ def participant_update(
     with transaction.atomic():
         current = Participant.objects.select_for_update().get(pk=participant.pk)
         _check(event, current)
-        if expected_version is not None and expected_version != current.version:
-            raise DomainError(
-                ErrorCode.CONFLICT,
-                _(
-                    "Someone else changed this participant while you were editing (you started from version "
-                    "%(yours)s; it is now version %(current)s). Reload to see their changes, then make yours again."
-                ),
-                {"yours": expected_version, "current": current.version},
-            )
+        conflict_check(current=current, expected_version=expected_version, submitted=values)
         merged = {name: getattr(current, name) for name in PARTICIPANT_FIELDS}
         merged |= {name: value for name, value in values.items() if name in PARTICIPANT_FIELDS}
         if "organisation" in values and values["organisation"] is None and "organisation_name" not in values:
