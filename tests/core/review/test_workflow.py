@@ -46,7 +46,9 @@ def test_skipping_validation_is_refused_with_the_allowed_moves():
     with pytest.raises(DomainError) as caught:
         transition_check("draft", "final", number=1)
     assert caught.value.code is ErrorCode.CONFLICT
-    assert "under_review, validated" in caught.value.message
+    assert caught.value.message == (
+        "Version 1 is “draft”; it can move to “under review” or “validated”, not to “final”."
+    )
 
 
 def test_an_unknown_status_is_named():

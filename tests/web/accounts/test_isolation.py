@@ -45,6 +45,9 @@ PUBLIC_OR_PERSONAL_ROUTES = {
     # The built-in survey form for respondents: the link's random token opens one instrument's form and
     # nothing else, and the resume code only the answers saved through that link (tests/web/tna/test_web_form.py).
     "f/<str:token>/",
+    # A reviewer's invitation link: the random token opens one invitation (workspace name, inviter, round
+    # title) and nothing else (tests/web/reviews/test_views_invitations.py).
+    "invitations/<str:token>/",
     "f/<str:token>/<str:code>/<int:page>/",
     "f/<str:token>/<str:code>/saved/",
     "f/<str:token>/<str:code>/review/",

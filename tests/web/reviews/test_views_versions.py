@@ -349,11 +349,21 @@ def test_a_coordinator_validates_and_finalises(client, workspace):
     assert DeliverableVersion.objects.get(pk=version.pk).status == "final"
 
 
+def test_finalising_a_version_that_is_not_validated_is_refused(admin_client, workspace):
+    version = nap_version_make(workspace)
+    page = admin_client.get(version_url(version, "finalise/")).content.decode()
+    assert "Only a validated version can be made final" in page
+    response = admin_client.post(version_url(version, "finalise/"), follow=True)
+    assert "it can move to" in response.content.decode()
+    assert DeliverableVersion.objects.get(pk=version.pk).status == "draft"
+
+
 def test_a_final_version_shows_the_frozen_banner_and_no_edit_buttons(admin_client, workspace, admin_user):
     version = nap_version_make(workspace, acting_user=admin_user)
     services.version_finalise(version=validated(version, admin_user), acting_user=admin_user)
     page = admin_client.get(version_url(version)).content.decode()
     assert "This version is final and frozen." in page
+    assert page.count("(skipped)") == 2  # validated straight from the draft: never under review
     for button in ("Open a review round", "Mark as revised", "Validate…", "Make final…", "Delete this draft"):
         assert button not in page
 

@@ -79,11 +79,18 @@ def transition_check(current: str, target: str, *, number: int) -> VersionStatus
             {"number": number},
         )
     if wanted not in TRANSITIONS[now]:
-        allowed = ", ".join(sorted(status.value for status in TRANSITIONS[now])) or "—"
+        allowed = " or ".join(
+            f"“{STATUS_LABELS[status].lower()}”" for status in VersionStatus if status in TRANSITIONS[now]
+        )
         raise DomainError(
             ErrorCode.CONFLICT,
-            _("Version %(number)s is %(current)s; it can move to %(allowed)s, not to %(target)s."),
-            {"number": number, "current": now.value, "allowed": allowed, "target": wanted.value},
+            _("Version %(number)s is “%(current)s”; it can move to %(allowed)s, not to “%(target)s”."),
+            {
+                "number": number,
+                "current": STATUS_LABELS[now].lower(),
+                "allowed": allowed,
+                "target": STATUS_LABELS[wanted].lower(),
+            },
         )
     return wanted
 

@@ -53,17 +53,27 @@ def element_anchor(element_id: str) -> str:
     return "element-" + selectors.change_anchor(element_id).removeprefix("change-")
 
 
-def status_steps(status: str) -> list[dict[str, Any]]:
-    """The steps draft → … → final, each done, current or to come."""
+def status_steps(status: str, *, skipped: frozenset[VersionStatus] = frozenset()) -> list[dict[str, Any]]:
+    """The steps draft → … → final, each done, skipped, current or to come."""
     current = STEPS.index(VersionStatus(status))
-    return [
-        {
-            "status": step.value,
-            "label": _(STATUS_LABELS[step]),
-            "state": "done" if index < current else "current" if index == current else "todo",
-        }
-        for index, step in enumerate(STEPS)
-    ]
+    steps = []
+    for index, step in enumerate(STEPS):
+        if index < current:
+            state = "skipped" if step in skipped else "done"
+        else:
+            state = "current" if index == current else "todo"
+        steps.append({"status": step.value, "label": _(STATUS_LABELS[step]), "state": state})
+    return steps
+
+
+def skipped_steps(version: DeliverableVersion, rounds: Sequence[ReviewRound]) -> frozenset[VersionStatus]:
+    """The steps a version passed without going through them: no review round means it was never under
+    review, and it was revised only after a round (its own, or its predecessor's)."""
+    if rounds:
+        return frozenset()
+    if version.based_on is not None and version.based_on.rounds.exists():
+        return frozenset({VersionStatus.UNDER_REVIEW})
+    return frozenset({VersionStatus.UNDER_REVIEW, VersionStatus.REVISED})
 
 
 def tree_rows(
@@ -147,7 +157,7 @@ def version_detail(request: HttpRequest, review_version: Any) -> HttpResponse:
     context = {
         "version": version,
         "deliverable": deliverable_label(version.deliverable),
-        "steps": status_steps(version.status),
+        "steps": status_steps(version.status, skipped=skipped_steps(version, rounds)),
         "is_final": version.status == VersionStatus.FINAL,
         "rounds": rounds,
         "open_round": open_round,

@@ -42,6 +42,7 @@ PHASES: tuple[Phase, ...] = (
             PhaseLink("meeting-list", _("Meetings")),
             PhaseLink("inception-sampling", _("TNA sampling plan")),
             PhaseLink("inception-report", _("Inception report and deck")),
+            PhaseLink("reviews-home", _("Versions, review and validation")),
         ),
     ),
     Phase(
@@ -61,6 +62,7 @@ PHASES: tuple[Phase, ...] = (
             PhaseLink("qualitative-records", _("Interviews and focus groups")),
             PhaseLink("needs-dashboard", _("Gap analysis")),
             PhaseLink("needs-report", _("TNA report, annex and deck")),
+            PhaseLink("reviews-home", _("Versions, review and validation")),
         ),
     ),
     Phase(
@@ -78,6 +80,7 @@ PHASES: tuple[Phase, ...] = (
             PhaseLink("plan-demand", _("Demand from the TNA")),
             PhaseLink("plan-scenarios", _("Plan scenarios and documents")),
             PhaseLink("monitoring-framework", _("M&E framework")),
+            PhaseLink("reviews-home", _("Versions, review and validation")),
         ),
     ),
     Phase(
@@ -112,6 +115,7 @@ PHASES: tuple[Phase, ...] = (
         (
             PhaseLink("nap-home", _("National Action Plan")),
             PhaseLink("nap-import", _("Import an implementation matrix")),
+            PhaseLink("reviews-home", _("Versions, review and validation")),
         ),
     ),
     Phase(
