@@ -213,6 +213,16 @@ def damage_repeated_number(section):
     return "comments[1]", "cannot be stored"
 
 
+def damage_uuid(section):
+    section["rounds"][0]["uuid"] = "round-one"
+    return "rounds[0]", "“round-one” is not a valid UUID."
+
+
+def damage_row_shape(section):
+    section["invitations"][1] = ["expert@ngo.example"]
+    return "invitations[1]", "the row is not an object"
+
+
 @pytest.mark.parametrize(
     "damage",
     [
@@ -221,6 +231,8 @@ def damage_repeated_number(section):
         damage_snapshot,
         damage_missing_field,
         damage_repeated_number,
+        damage_uuid,
+        damage_row_shape,
     ],
 )
 def test_a_damaged_reviews_section_restores_nothing_and_says_which_row(workspace, admin_user, damage):

@@ -20,3 +20,9 @@ class ReviewsConfig(AppConfig):
 
         for deliverable in (INCEPTION_REPORT, TNA_REPORT, CAPACITY_PLAN, NAP):
             deliverable_register(deliverable)
+        from ctip.web.reviews import backup
+        from ctip.web.workspace_backup import BackupSection, backup_section_register
+
+        backup_section_register(
+            backup.SECTION, BackupSection(export=backup.section_export, restore=backup.section_import)
+        )

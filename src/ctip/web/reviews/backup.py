@@ -31,6 +31,7 @@ import secrets
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models
 
 from ctip.core.errors import DomainError, ErrorCode, FieldProblem, _
@@ -219,6 +220,8 @@ def _damaged(where: str, problem: str) -> DomainError:
 def _problem(error: Exception) -> str:
     if isinstance(error, KeyError):
         return f"the field {error.args[0]!r} is missing"
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
     if isinstance(error, IntegrityError):
         return f"the row cannot be stored ({error}); is it repeated, or is a value missing?"
     return str(error)
@@ -265,6 +268,18 @@ def _lookup(found: Mapping[str, Any], key: Any, what: str, *, optional: bool = F
     if key not in found:
         raise _DamagedRow(f"{what} {key} is not in the backup")
     return found[key]
+
+
+def _rows(section: Mapping[str, Any], key: str) -> list[tuple[int, Mapping[str, Any]]]:
+    """The rows of ``section[key]``, each with its index (for the messages), once they are checked to be
+    objects: a list of something else is refused as a whole."""
+    rows = section.get(key, [])
+    if not isinstance(rows, list):
+        raise _damaged(key, f"'{key}' is not a list of rows")
+    for index, row in enumerate(rows):
+        if not isinstance(row, dict):
+            raise _damaged(f"{key}[{index}]", "the row is not an object")
+    return list(enumerate(rows))
 
 
 def _elements_check(elements: Any) -> None:
@@ -359,9 +374,11 @@ def section_import(section: dict[str, Any], workspace: Workspace) -> None:
     users = {user.username: user for user in User.objects.filter(memberships__workspace=workspace)}
     versions: dict[str, DeliverableVersion] = {}
     rounds: dict[str, ReviewRound] = {}
+    if not isinstance(section, dict):
+        raise _damaged(SECTION, "the section is not an object")
     where = SECTION
     try:
-        records = list(enumerate(section.get("versions", [])))
+        records = _rows(section, "versions")
         for index, record in records:
             where = f"versions[{index}]"
             version = _version_restore(record, workspace, meetings, users)
@@ -372,15 +389,15 @@ def section_import(section: dict[str, Any], workspace: Workspace) -> None:
                 DeliverableVersion.objects.filter(uuid=record["uuid"]).update(
                     based_on=_lookup(versions, record["based_on"], "version it is based on")
                 )
-        for index, record in enumerate(section.get("rounds", [])):
+        for index, record in _rows(section, "rounds"):
             where = f"rounds[{index}]"
             round = _round_restore(record, workspace, versions, meetings, users)
             rounds[str(round.uuid)] = round
-        for index, record in enumerate(section.get("comments", [])):
+        for index, record in _rows(section, "comments"):
             where = f"comments[{index}]"
             _comment_restore(record, workspace, rounds, versions, users)
-        for index, record in enumerate(section.get("invitations", [])):
+        for index, record in _rows(section, "invitations"):
             where = f"invitations[{index}]"
             _invitation_restore(record, workspace, rounds, users)
-    except (KeyError, TypeError, ValueError, AttributeError, IntegrityError) as error:
+    except (KeyError, TypeError, ValueError, ValidationError, IntegrityError) as error:
         raise _damaged(where, _problem(error)) from error

@@ -158,12 +158,15 @@ def home(request: HttpRequest) -> HttpResponse:
     cards = [
         {
             "summary": summary,
-            "form": VersionSaveForm(initial={"deliverable": summary.kind, "subject": summary.subject}),
+            "form": VersionSaveForm(
+                initial={"deliverable": summary.kind, "subject": summary.subject},
+                auto_id=f"id_{summary.kind}_{number}_%s",
+            ),
             "edit_url": _edit_url(summary.edit_url_name, slug),
             "live_compare_url": compare_url(slug, summary.latest, None) if summary.latest else "",
             "is_after_final": summary.latest is not None and summary.latest.status == "final",
         }
-        for summary in summaries
+        for number, summary in enumerate(summaries)
     ]
     return render_page(request, "reviews/home.html", {"cards": cards})
 

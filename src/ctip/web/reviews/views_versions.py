@@ -172,6 +172,11 @@ def version_detail(request: HttpRequest, review_version: Any) -> HttpResponse:
         "live_compare": compare_url(slug, version, None),
         "newest": newest if newest and newest[0] != version.number else None,
         "attendee_count": meeting.attendees.count() if meeting is not None else 0,
+        "earlier_rounds": list(
+            ReviewRound.objects.filter(deliverable_version=version.based_on).order_by("created_at")
+        )
+        if version.based_on is not None and not rounds
+        else [],
         "status_form": VersionStatusForm(initial={"status": "revised", "expected_version": version.version}),
         **_actions(request, version, rounds),
     }

@@ -17,7 +17,7 @@ from ctip.web.accounts.conflicts import conflict_check
 from ctip.web.accounts.models import User
 from ctip.web.accounts.permissions import require_permission
 from ctip.web.reviews.models import DeliverableVersion, ReviewComment, ReviewRound
-from ctip.web.reviews.services.common import actor_name, audit, bump, refuse_if_final
+from ctip.web.reviews.services.common import actor_name, audit, bump, refuse_if_round_settled
 from ctip.web.reviews.services.notifications import notification_queue
 
 __all__ = ["comment_add", "comment_delete", "comment_respond", "comment_update"]
@@ -77,7 +77,9 @@ def _element(version: DeliverableVersion, element_id: str) -> tuple[str, str]:
 
 
 def _locked_round(review_round: ReviewRound) -> ReviewRound:
-    return ReviewRound.objects.select_for_update().select_related("deliverable_version").get(pk=review_round.pk)
+    return (
+        ReviewRound.objects.select_for_update().select_related("deliverable_version").get(pk=review_round.pk)
+    )
 
 
 def comment_add(
@@ -94,7 +96,7 @@ def comment_add(
     cleaned = _comment_text(text)
     with transaction.atomic():
         current = _locked_round(round)
-        refuse_if_final(current.deliverable_version, _("commenting"))
+        refuse_if_round_settled(current, _("commenting"))
         if current.status != "open":
             raise DomainError(
                 ErrorCode.CONFLICT,
@@ -138,8 +140,12 @@ def comment_add(
 
 
 def _own_open_comment(comment: ReviewComment, acting_user: User | None, what: str) -> ReviewComment:
-    current = ReviewComment.objects.select_for_update().select_related("round__deliverable_version").get(pk=comment.pk)
-    refuse_if_final(current.round.deliverable_version, what)
+    current = (
+        ReviewComment.objects.select_for_update()
+        .select_related("round__deliverable_version")
+        .get(pk=comment.pk)
+    )
+    refuse_if_round_settled(current.round, what)
     if acting_user is not None and current.reviewer_id != acting_user.pk:
         raise DomainError(
             ErrorCode.PERMISSION_DENIED, _("Only the reviewer who wrote a comment can change or delete it.")
@@ -259,9 +265,11 @@ def comment_respond(
     chosen = response_check(decision=decision.strip(), reason=reason, response=response)
     with transaction.atomic():
         current = (
-            ReviewComment.objects.select_for_update().select_related("round__deliverable_version").get(pk=comment.pk)
+            ReviewComment.objects.select_for_update()
+            .select_related("round__deliverable_version")
+            .get(pk=comment.pk)
         )
-        refuse_if_final(current.round.deliverable_version, _("responding to its comments"))
+        refuse_if_round_settled(current.round, _("responding to its comments"))
         values = {
             "response": response,
             "decision": chosen.value if chosen else "",

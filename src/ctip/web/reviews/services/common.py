@@ -7,7 +7,7 @@ from typing import Any
 from django.db import models
 
 from ctip.core.errors import DomainError, ErrorCode, _
-from ctip.core.review.workflow import VersionStatus
+from ctip.core.review.workflow import STATUS_LABELS, VersionStatus
 from ctip.web.accounts.audit import audit_record
 from ctip.web.accounts.models import User
 from ctip.web.accounts.records import record_values
@@ -44,6 +44,38 @@ def refuse_if_final(version: DeliverableVersion, what: str) -> None:
                 "new version to go on: it starts as a draft."
             ),
             {"number": version.number, "title": version.title, "what": what},
+        )
+
+
+def refuse_if_round_settled(review_round: Any, what: str) -> None:
+    """A round's comments and responses are the record a validation relied on: once its version, or a later
+    version of the deliverable, is validated or final, they no longer change."""
+    version = review_round.deliverable_version
+    refuse_if_final(version, what)
+    settled = (
+        DeliverableVersion.objects.filter(
+            workspace_id=version.workspace_id,
+            deliverable=version.deliverable,
+            subject=version.subject,
+            number__gte=version.number,
+            status__in=[VersionStatus.VALIDATED, VersionStatus.FINAL],
+        )
+        .order_by("number")
+        .first()
+    )
+    if settled is not None:
+        raise DomainError(
+            ErrorCode.CONFLICT,
+            _(
+                "Version %(number)s of %(title)s is %(status)s and relied on this round: %(what)s is no "
+                "longer possible. Save a new version and open a new round to review further changes."
+            ),
+            {
+                "number": settled.number,
+                "title": settled.title,
+                "status": STATUS_LABELS[VersionStatus(settled.status)].lower(),
+                "what": what,
+            },
         )
 
 

@@ -20,7 +20,7 @@ from ctip.web.accounts.models import Membership, User, Workspace
 from ctip.web.accounts.permissions import require_permission
 from ctip.web.accounts.services import _membership_insert, user_create
 from ctip.web.reviews.models import ReviewerInvitation, ReviewRound
-from ctip.web.reviews.services.common import actor_name, audit, refuse_if_final
+from ctip.web.reviews.services.common import actor_name, audit, refuse_if_round_settled
 from ctip.web.reviews.services.notifications import notify_now
 
 __all__ = [
@@ -64,7 +64,7 @@ def reviewer_invite(
     if round is not None:
         if round.workspace_id != workspace.pk:
             raise DomainError(ErrorCode.NOT_FOUND, _("No such review round."))
-        refuse_if_final(round.deliverable_version, _("inviting reviewers"))
+        refuse_if_round_settled(round, _("inviting reviewers"))
     token = secrets.token_urlsafe(32)
     with transaction.atomic():
         invitation = ReviewerInvitation.objects.create(
@@ -83,7 +83,11 @@ def reviewer_invite(
         link = link_base.rstrip("/") + reverse("review-invitation-accept", kwargs={"token": token})
         what = (
             gettext("the review “%(round)s” of %(title)s version %(number)s")
-            % {"round": round.title, "title": round.deliverable_version.title, "number": round.deliverable_version.number}
+            % {
+                "round": round.title,
+                "title": round.deliverable_version.title,
+                "number": round.deliverable_version.number,
+            }
             if round is not None
             else gettext("the reviews")
         )

@@ -19,7 +19,13 @@ from ctip.web.accounts.models import Membership, User
 from ctip.web.accounts.permissions import require_permission
 from ctip.web.meetings.models import Meeting
 from ctip.web.reviews.models import DeliverableVersion, ReviewRound
-from ctip.web.reviews.services.common import audit, bump, locked_version, refuse_if_final
+from ctip.web.reviews.services.common import (
+    audit,
+    bump,
+    locked_version,
+    refuse_if_final,
+    refuse_if_round_settled,
+)
 from ctip.web.reviews.services.notifications import notify_now
 
 __all__ = ["round_close", "round_open", "round_reviewer_add", "round_update"]
@@ -135,7 +141,9 @@ def round_open(
 
 
 def _locked_round(review_round: ReviewRound) -> ReviewRound:
-    return ReviewRound.objects.select_for_update().select_related("deliverable_version").get(pk=review_round.pk)
+    return (
+        ReviewRound.objects.select_for_update().select_related("deliverable_version").get(pk=review_round.pk)
+    )
 
 
 def round_update(
@@ -163,7 +171,7 @@ def round_update(
         changes["due_date"] = due_date
     with transaction.atomic():
         current = _locked_round(round)
-        refuse_if_final(current.deliverable_version, _("changing its review round"))
+        refuse_if_round_settled(current, _("changing its review round"))
         conflict_check(current=current, expected_version=expected_version, submitted=changes)
         if "meeting" in changes:
             _meeting_check(current.deliverable_version, changes["meeting"])  # type: ignore[arg-type]
@@ -186,7 +194,7 @@ def round_reviewer_add(*, round: ReviewRound, user: User, acting_user: User | No
     require_permission(acting_user, round.workspace, Permission.EDIT_CONTENT)
     with transaction.atomic():
         current = _locked_round(round)
-        refuse_if_final(current.deliverable_version, _("adding reviewers"))
+        refuse_if_round_settled(current, _("adding reviewers"))
         _reviewer_check(current.deliverable_version, user)
         if current.reviewers.filter(pk=user.pk).exists():
             return current

@@ -16,7 +16,7 @@ from ctip.web.accounts.models import User, Workspace
 from ctip.web.accounts.permissions import require_permission
 from ctip.web.meetings.models import Meeting
 from ctip.web.reviews.deliverables import deliverable_get, deliverable_snapshot
-from ctip.web.reviews.models import DeliverableVersion, ReviewComment
+from ctip.web.reviews.models import DeliverableVersion, ReviewComment, ReviewRound
 from ctip.web.reviews.services.common import (
     actor_name,
     audit,
@@ -258,6 +258,13 @@ def version_validate(
         current.validated_by = acting_user
         bump(current)
         current.save()
+        ReviewRound.objects.filter(
+            deliverable_version__workspace=current.workspace,
+            deliverable_version__deliverable=current.deliverable,
+            deliverable_version__subject=current.subject,
+            deliverable_version__number__lte=current.number,
+            status="open",
+        ).update(status="closed", closed_at=timezone.now())
         audit(
             acting_user=acting_user,
             instance=current,
