@@ -107,11 +107,13 @@ def test_values_are_compared_and_shown_as_people_read_them(workspace, admin_user
                 "quantity": Decimal("10.000"),
                 "funding_source": "government",
                 "year": None,
+                "description": "Training of labour inspectors\r\n",
                 "not_a_field": "ignored",
             },
         )
 
-    # Then the same amount is not listed; the others show choice labels and numbers, and "—" when empty
+    # Then the same amount (and the same text, sent with a browser's line end) is not listed; the others
+    # show choice labels and numbers, and "—" when empty
     problems = _problems(caught.value)
     assert set(problems) == {"quantity", "funding_source", "year"}
     assert problems["quantity"] == "Your value: “10.000”. Value saved now: “12.000”."
@@ -193,9 +195,17 @@ def test_a_form_keeps_what_was_typed_shows_both_values_and_takes_the_current_ver
 # --- A NAP indicator edited by two people at once ---------------------------------------------------------
 
 
-def _indicator_form_data(form, **changes):
-    """What the browser sends for the indicator form as shown, with ``changes``."""
-    data = {name: "" if value is None else str(value) for name, value in form.initial.items()}
+def _form_data(form, **changes):
+    """What the browser sends for ``form`` as shown, with ``changes``."""
+    data = {}
+    for name, field in form.fields.items():
+        value = form.initial.get(name, field.initial)
+        if value is None or value is False:
+            continue
+        if isinstance(value, list):
+            data[name] = [str(item) for item in value]
+        else:
+            data[name] = "on" if value is True else str(value)
     return data | changes
 
 
@@ -209,8 +219,8 @@ def test_two_people_editing_one_indicator_in_the_web_pages(workspace, admin_user
     assert ada_form.initial["targets"] == bea_form.initial["targets"] == "2029; 60"
 
     # When ada saves a target of 80, then bea saves a target of 100 from the same version
-    assert ada.post(url, _indicator_form_data(ada_form, targets="2029; 80")).status_code == 302
-    bea_data = _indicator_form_data(bea_form, targets="2029; 100")
+    assert ada.post(url, _form_data(ada_form, targets="2029; 80")).status_code == 302
+    bea_data = _form_data(bea_form, targets="2029; 100")
     refused = bea.post(url, bea_data)
 
     # Then bea gets the conflict naming ada, with both targets beside the field, and ada's target is kept
@@ -263,6 +273,38 @@ def test_two_people_editing_one_indicator_through_the_api(workspace, admin_user,
     ]
     stored = NapIndicator.objects.get(pk=indicator.pk)
     assert stored.targets == [{"year": 2029, "value": "80", "sex": ""}] and stored.version == 2
+
+
+def test_the_cost_line_and_element_forms_show_both_values_beside_the_field_and_the_new_version(
+    workspace, admin_user, colleague
+):
+    # Given an activity with a cost line of 10 units, both opened by ada and by bea
+    plan = plan_make(workspace)
+    activity = element_make(plan, "activity", title="Train labour inspectors")
+    line = cost_line_make(activity, quantity=Decimal("10"))
+    ada, bea = _signed_in(admin_user), _signed_in(colleague)
+    line_url = f"/w/{workspace.slug}/nap/{plan.uuid}/cost-lines/{line.uuid}/"
+    element_url = f"/w/{workspace.slug}/nap/{plan.uuid}/elements/{activity.uuid}/"
+    line_data = _form_data(bea.get(line_url).context["form"])
+    element_data = _form_data(bea.get(element_url).context["form"])
+
+    # When ada saves 12 units and a new description, then bea saves 15 units and another description
+    assert ada.post(line_url, line_data | {"quantity": "12"}).status_code == 302
+    assert ada.post(element_url, element_data | {"title": "Train border police"}).status_code == 302
+    line_refused = bea.post(line_url, line_data | {"quantity": "15"})
+    element_refused = bea.post(element_url, element_data | {"title": "Train prosecutors"})
+
+    # Then each form shows both values beside the field, keeps bea's value and carries the new version
+    line_form = line_refused.context["form"]
+    assert line_form.errors["quantity"] == ["Your value: “15”. Value saved now: “12.000”."]
+    assert line_form["quantity"].value() == "15" and line_form["version"].value() == "2"
+    element_form = element_refused.context["form"]
+    assert element_form.errors["title"] == [
+        "Your value: “Train prosecutors”. Value saved now: “Train border police”."
+    ]
+    assert element_form["title"].value() == "Train prosecutors" and element_form["version"].value() == "2"
+    assert NapCostLine.objects.get(pk=line.pk).quantity == 12
+    assert list(element_form.errors) == ["__all__", "title"]
 
 
 # --- A records-based app: meetings -------------------------------------------------------------------------

@@ -123,7 +123,8 @@ def shown_value(value: Any, field: models.Field[Any, Any] | None = None) -> str:
         return value.isoformat()
     if isinstance(value, Decimal):
         return f"{value:f}"
-    return str(value).strip()
+    # Browsers send text boxes with CRLF line ends; the API and the stored text may have LF.
+    return str(value).replace("\r\n", "\n").strip()
 
 
 def _number(value: Any) -> Decimal | None:

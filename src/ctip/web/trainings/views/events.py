@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from ctip.core.access import Permission
 from ctip.core.errors import DomainError
 from ctip.core.training.model import EVENT_STATUS_LABELS, EventStatus, TrainerOrigin
+from ctip.web.accounts.conflicts import conflict_form_refresh
 from ctip.web.accounts.permissions import may, workspace_view
 from ctip.web.planning.models import PlanSession, TrainingLocation, TrainingModule
 from ctip.web.planning.services import catalogue_ensure, catalogue_locations
@@ -164,7 +165,8 @@ def _trainer_rows(formset: Any) -> list[dict[str, Any]]:
 def _apply_error(
     error: DomainError, form: EventForm, trainers: Any, modules: Any, module_rows: list[int]
 ) -> None:
-    """Show each problem next to its field: on the event form, on a trainer's row or on a module's row."""
+    """Show each problem next to its field: on the event form, on a trainer's row or on a module's row.
+    After a conflict, the form keeps what was typed and takes the version saved now."""
     form.add_error(None, error.render(_))
     for problem in error.problems:
         message = problem.render(_)
@@ -187,6 +189,7 @@ def _apply_error(
             form.add_error(None, message)
         else:
             form.add_error(None, f"{problem.location}: {message}")
+    conflict_form_refresh(form, error)
 
 
 def _form_page(

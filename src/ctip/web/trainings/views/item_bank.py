@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from ctip.core.access import Permission
 from ctip.core.errors import DomainError
 from ctip.core.training.model import ItemKind
+from ctip.web.accounts.conflicts import conflict_form_refresh
 from ctip.web.accounts.forms import apply_domain_error
 from ctip.web.accounts.permissions import may, workspace_view
 from ctip.web.planning.models import TrainingModule
@@ -230,6 +231,7 @@ def _show_errors(form: ItemForm, error: DomainError) -> list[str]:
         problems=[p for p in error.problems if p.location not in ("options", "correct")],
     )
     apply_domain_error(form, rest)
+    conflict_form_refresh(form, error)
     return option_errors
 
 
