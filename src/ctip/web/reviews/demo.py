@@ -65,6 +65,59 @@ def _meeting(workspace: Workspace, *, kind: str, title: str, date: dt.date, end:
     return meeting
 
 
+INVITED_REVIEWERS = (
+    ("tc-migeprof", "Aline", "Uwimana (fictional)", "MIGEPROF"),
+    ("tc-rib", "Eric", "Habimana (fictional)", "RIB"),
+    ("tc-dgie", "Jean Bosco", "Niyonzima (fictional)", "DGIE"),
+)
+
+
+def _invited_reviewers(
+    workspace: Workspace, review_round: ReviewRound, coordinator: User | None
+) -> dict[str, User]:
+    """Technical Committee members from other agencies, invited by email to the round and joining with the
+    reviewer role only (the invitation e-mails go to the console in the demo)."""
+    from django.conf import settings
+
+    from ctip.web.demo import DEMO_PASSWORD
+
+    joined: dict[str, User] = {}
+    for username, first, last, organisation in INVITED_REVIEWERS:
+        if User.objects.filter(username=username).exists():
+            continue
+        invitation = services.reviewer_invite(
+            workspace=workspace,
+            email=f"{username}@example.org",
+            name=f"{first} {last}",
+            organisation_name=organisation,
+            round=review_round,
+            link_base=settings.CTIP_SITE_URL,
+            acting_user=coordinator,
+        )
+        joined[organisation] = services.invitation_accept_new_user(
+            invitation=invitation, username=username, password=DEMO_PASSWORD, first_name=first, last_name=last
+        )
+    return joined
+
+
+def _backdate(draft: DeliverableVersion, revised: DeliverableVersion, review_round: ReviewRound) -> None:
+    """Give the demo's history the dates of the story (saved before the workshop, commented during it,
+    revised after it, validated at the validation meeting) instead of the minute the demo was built."""
+    at = lambda day, hour=9: dt.datetime(2026, 10, 1, hour, tzinfo=dt.UTC) + dt.timedelta(days=day)  # noqa: E731
+    DeliverableVersion.objects.filter(pk=draft.pk).update(created_at=at(0), updated_at=at(13))
+    ReviewRound.objects.filter(pk=review_round.pk).update(
+        created_at=at(13), updated_at=at(26), closed_at=at(26)
+    )
+    for number, comment in enumerate(review_round.comments.order_by("number")):
+        comment.created_at = at(13 + number // 3, 10 + number)
+        comment.responded_at = at(25, 10 + number)
+        comment.updated_at = comment.responded_at
+        comment.save(update_fields=["created_at", "responded_at", "updated_at"])
+    DeliverableVersion.objects.filter(pk=revised.pk).update(
+        created_at=at(27), updated_at=at(36), validated_at=at(35, 15), finalised_at=at(36)
+    )
+
+
 def _id(element) -> str:
     return str(element.uuid)
 
@@ -116,13 +169,15 @@ def demo_review(*, workspace: Workspace, acting_user: User | None) -> Deliverabl
         .first()
     )
 
+    invited = _invited_reviewers(workspace, review_round, coordinator)
+
     def comment(element_id: str, text: str, organisation: str):
         return services.comment_add(
             round=review_round,
             element_id=element_id,
             text=text,
             organisation=organisation,
-            acting_user=reviewer,
+            acting_user=invited.get(organisation, reviewer),
         )
 
     comments = {}
@@ -197,7 +252,7 @@ def demo_review(*, workspace: Workspace, acting_user: User | None) -> Deliverabl
     differences = {change.id for change in selectors.versions_diff(draft, revised)}
     changed = {key: element_id for key, element_id in changed.items() if element_id in differences}
     responses = {
-        "target": ("accepted", "Target raised to 1,200 victims referred by the end of the plan.", ""),
+        "target": ("accepted", "The final target is raised by a fifth.", ""),
         "budget": ("accepted", "Unit cost doubled to the government's allowance rates.", ""),
         "lead": ("accepted", "RIB is now the lead agency.", ""),
         "gap": (
@@ -245,7 +300,10 @@ def demo_review(*, workspace: Workspace, acting_user: User | None) -> Deliverabl
         conditions="Add the foreword by the Minister of Justice before printing.",
         acting_user=coordinator,
     )
-    return services.version_finalise(version=revised, acting_user=coordinator)
+    final = services.version_finalise(version=revised, acting_user=coordinator)
+    _backdate(draft, final, review_round)
+    final.refresh_from_db()
+    return final
 
 
 def demo_review_documents(
