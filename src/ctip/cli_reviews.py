@@ -60,7 +60,9 @@ def _round(workspace_slug: str, round_id: str | None) -> Any:
         raise DomainError(
             ErrorCode.NOT_FOUND, f"There is no workspace '{workspace_slug}' (workspaces: {known})."
         )
-    rounds = ReviewRound.objects.filter(workspace=workspace).select_related("deliverable_version", "meeting", "workspace")
+    rounds = ReviewRound.objects.filter(workspace=workspace).select_related(
+        "deliverable_version", "meeting", "workspace"
+    )
     if round_id:
         try:
             wanted = uuid.UUID(round_id)

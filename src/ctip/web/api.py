@@ -104,11 +104,11 @@ from ctip.web.inception.api import router as inception_router  # noqa: E402
 from ctip.web.meetings.api import router as meetings_router  # noqa: E402
 from ctip.web.monitoring.api import router as monitoring_router  # noqa: E402
 from ctip.web.nap.api import router as nap_router  # noqa: E402
-from ctip.web.reviews.api import router as reviews_router  # noqa: E402
 from ctip.web.needs.api import router as needs_router  # noqa: E402
 from ctip.web.planning.api import router as planning_router  # noqa: E402
 from ctip.web.planning.api_scenarios import router as plan_scenarios_router  # noqa: E402
 from ctip.web.qualitative.api import router as qualitative_router  # noqa: E402
+from ctip.web.reviews.api import router as reviews_router  # noqa: E402
 from ctip.web.stakeholders.api import router as stakeholders_router  # noqa: E402
 from ctip.web.tna.api import router as tna_router  # noqa: E402
 from ctip.web.trainings.api_events import router as training_events_router  # noqa: E402

@@ -133,7 +133,11 @@ def test_the_snapshot_holds_the_plan_its_tree_cost_lines_indicators_and_bodies(p
     }
 
     cost = found[str(line.uuid)]
-    assert (cost.kind, cost.parent, cost.label) == ("cost_line", str(activity.uuid), "Cost line C1: Venue hire")
+    assert (cost.kind, cost.parent, cost.label) == (
+        "cost_line",
+        str(activity.uuid),
+        "Cost line C1: Venue hire",
+    )
     assert cost.fields == {
         "code": "C1",
         "description": "Venue hire",
