@@ -715,3 +715,12 @@ def test_a_diff_of_200_changes_is_written_in_full(tmp_path, writer):
         sheet = reopen_xlsx(tmp_path, content)["Changes"]
         assert sheet.max_row == 201
         assert sheet["G201"].value == "After text 200"
+
+
+def test_amounts_written_in_digits_are_grouped_as_people_read_money():
+    assert display_value("19700000.00") == "19,700,000.00"
+    assert display_value("19700000", "fr") == "19\u202f700\u202f000"
+    assert display_value("-123456.5", "fr") == "-123\u202f456,5"
+    # Short numbers (years, small counts) and text stay as written.
+    assert display_value("2029") == "2029"
+    assert display_value("2029: 250,000") == "2029: 250,000"

@@ -5,6 +5,7 @@ the Excel writers derive from them."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -177,6 +178,8 @@ def _display(value: object, language: str, *, nested: bool) -> str:
             return "oui" if value else "non"
         return "yes" if value else "no"
     if isinstance(value, str):
+        if _LARGE_NUMBER.match(value):
+            return _grouped(value, language)
         return value if value.strip() else EMPTY
     if isinstance(value, Mapping):
         parts = [f"{key}: {_display(item, language, nested=True)}" for key, item in value.items()]
@@ -184,6 +187,21 @@ def _display(value: object, language: str, *, nested: bool) -> str:
     if isinstance(value, list | tuple):
         return separator.join(_display(item, language, nested=True) for item in value) if value else EMPTY
     return str(value)
+
+
+_LARGE_NUMBER = re.compile(r"^-?\d{5,}(\.\d+)?$")
+
+
+def _grouped(number: str, language: str) -> str:
+    """An amount or count written in digits (``"19700000.00"``) with its thousands grouped, as people
+    read money: "19,700,000.00" (French: "19 700 000,00", narrow no-break spaces)."""
+    whole, _, fraction = number.partition(".")
+    sign = "-" if whole.startswith("-") else ""
+    digits = whole.lstrip("-")
+    groups = f"{int(digits):,}"
+    if language.lower().startswith("fr"):
+        return sign + groups.replace(",", "\u202f") + ("," + fraction if fraction else "")
+    return sign + groups + ("." + fraction if fraction else "")
 
 
 def long_date(value: dt.date, language: str) -> str:
