@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 MESSAGES := src/ctip/web/locale/fr/LC_MESSAGES/django.mo
-PYTEST_ARGS ?= -n 2  # both cores (pytest-xdist); `make test PYTEST_ARGS=` runs in one process
+PYTEST_ARGS ?= -n 2 --dist loadgroup  # both cores (pytest-xdist; tests marked xdist_group stay on one worker); `make test PYTEST_ARGS=` runs in one process
 
 .DEFAULT_GOAL := help
 .PHONY: help install messages messages-update browser lint test test-sqlite test-postgres demo serve clean docs bench

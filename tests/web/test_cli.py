@@ -10,6 +10,9 @@ import pytest
 
 from ctip.cli import build_parser
 
+# One worker runs this module, so the demo (about 100 s) is built once rather than once per worker.
+pytestmark = pytest.mark.xdist_group("cli-demo")
+
 
 def ctip(*args, cwd, stdin=None):
     env = {
