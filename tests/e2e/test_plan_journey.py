@@ -51,6 +51,12 @@ def solve_showing_progress(page, button_name: str) -> list:
 
 
 def release(page, held, message: str = "Solved in") -> None:
+    # The progress line shows on click, a moment before the browser hands the request to the route: wait
+    # for it (up to 10 s) instead of racing it.
+    for _attempt in range(100):
+        if held:
+            break
+        page.wait_for_timeout(100)
     assert len(held) == 1, "the solve was posted once"
     held[0].continue_()
     page.unroute("**/solve/")
