@@ -5,10 +5,6 @@ recalculates the workbook headless and compares every total with :func:`ctip.cor
 from __future__ import annotations
 
 import io
-import os
-import shutil
-import subprocess
-import uuid
 from decimal import Decimal
 
 import openpyxl
@@ -29,6 +25,7 @@ from ctip.core.nap.model import (
     StrategicPriority,
 )
 from ctip.formats.nap_workbook import write_nap_workbook
+from tests.formats.libreoffice import recalculated
 
 
 def line(
@@ -174,35 +171,6 @@ def test_unknown_language_is_refused():
     with pytest.raises(DomainError) as raised:
         write_nap_workbook(sample(), language="de")
     assert [problem.location for problem in raised.value.problems] == ["language"]
-
-
-def recalculated(tmp_path, content: bytes) -> openpyxl.Workbook:
-    """The workbook as LibreOffice computes it (saved again by LibreOffice, read with its cached values)."""
-    if shutil.which("soffice") is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("LibreOffice (soffice) is required on CI")
-        pytest.skip("LibreOffice (soffice) is not installed")
-    source = tmp_path / "in" / "nap.xlsx"
-    source.parent.mkdir()
-    source.write_bytes(content)
-    out = tmp_path / "out"
-    profile = tmp_path / f"profile-{uuid.uuid4().hex}"
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{profile}",
-            "--headless",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            str(out),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    return openpyxl.load_workbook(out / "nap.xlsx", data_only=True)
 
 
 def _block(summary, title):

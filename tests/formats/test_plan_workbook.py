@@ -4,16 +4,13 @@ values LibreOffice computes from them (the totals are formulas, never typed numb
 from __future__ import annotations
 
 import io
-import os
-import shutil
-import subprocess
-import uuid
 
 import openpyxl
 import pytest
 
 from ctip.core.errors import DomainError
 from ctip.formats.plan_workbook import PlanWorkbook, ScheduleRow, SeatRow, SegmentRow, write_plan_workbook
+from tests.formats.libreoffice import recalculated
 
 SEGMENTS = (
     SegmentRow("S01", "Police (MPF)", "Frontline officers", "Port Louis"),
@@ -159,35 +156,6 @@ def test_bad_data_is_refused_with_every_problem_named():
     locations = [problem.location for problem in raised.value.problems]
     assert locations == ["language", "sessions[1].pillar", "sessions[1].quarter", "sessions[1].seats"]
     assert "S99" in raised.value.problems[-1].message
-
-
-def recalculated(tmp_path, content: bytes) -> openpyxl.Workbook:
-    """The workbook as LibreOffice computes it (saved again by LibreOffice, read with its cached values)."""
-    if shutil.which("soffice") is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("LibreOffice (soffice) is required on CI")
-        pytest.skip("LibreOffice (soffice) is not installed")
-    source = tmp_path / "in" / "plan.xlsx"
-    source.parent.mkdir()
-    source.write_bytes(content)
-    out = tmp_path / "out"
-    profile = tmp_path / f"profile-{uuid.uuid4().hex}"
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{profile}",
-            "--headless",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            str(out),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    return openpyxl.load_workbook(out / "plan.xlsx", data_only=True)
 
 
 def test_libreoffice_computes_the_expected_totals(tmp_path):

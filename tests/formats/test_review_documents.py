@@ -5,10 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
-import shutil
-import subprocess
-import uuid
 
 import docx
 import openpyxl
@@ -31,6 +27,7 @@ from ctip.formats.review_documents import (
     diff_xlsx,
     display_value,
 )
+from tests.formats.libreoffice import recalculated
 
 LINK = "https://ctip.example.org/w/mauritius/reviews/compare/?from=1&to=2#change-ind-1-2"
 
@@ -481,35 +478,6 @@ def test_comment_matrix_xlsx_summary_counts_with_live_formulas(tmp_path):
         "Other or not given",
         "Total",
     ]
-
-
-def recalculated(tmp_path, content):
-    """The workbook as LibreOffice computes it (saved again by LibreOffice, read with its cached values)."""
-    if shutil.which("soffice") is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("LibreOffice (soffice) is required on CI")
-        pytest.skip("LibreOffice (soffice) is not installed")
-    source = tmp_path / "in" / "matrix.xlsx"
-    source.parent.mkdir()
-    source.write_bytes(content)
-    out = tmp_path / "out"
-    profile = tmp_path / f"profile-{uuid.uuid4().hex}"
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{profile}",
-            "--headless",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            str(out),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    return openpyxl.load_workbook(str(out / "matrix.xlsx"), data_only=True)
 
 
 def test_libreoffice_computes_the_counts_by_decision_and_organisation(tmp_path):
